@@ -1,0 +1,17 @@
+"""The site app's models live in its modules; Django finds them here."""
+
+from afterschool.register.models import (  # noqa: F401
+    District,
+    Grade,
+    Guardian,
+    Guardianship,
+    Homeroom,
+    InvitationCode,
+    Role,
+    School,
+    Student,
+    TeachingAssignment,
+    Term,
+    TermDay,
+    User,
+)

@@ -1,0 +1,27 @@
+"""Log in with a username or an 11-digit mobile number."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from afterschool.register.normalize import normalize_mobile
+
+
+class UsernameOrMobileBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        User = get_user_model()
+        username = username.strip()
+        mobile = normalize_mobile(username)
+        user = None
+        if mobile:
+            user = User.objects.filter(mobile=mobile).first()
+        if user is None:
+            user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            # Spend the same time as a real check, so timing does not reveal which names exist.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

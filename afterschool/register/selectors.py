@@ -1,0 +1,147 @@
+"""Reads of the register, always scoped to the requesting user (see ``permissions``)."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from afterschool.register import permissions
+from afterschool.register.models import Grade, Guardianship, Homeroom, Role, School, Student
+
+Kind = Role.Kind
+
+
+def schools_for_user(user) -> QuerySet[School]:
+    """Schools whose register the user may read: their own school roles, or their bureau's district."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    return School.objects.filter(
+        Q(pk__in=permissions.school_ids_with(user, Kind.SCHOOL_ADMIN))
+        | Q(district__in=permissions.district_ids_with_bureau_role(user))
+    ).select_related("district")
+
+
+def school_get(user, pk) -> School:
+    return get_object_or_404(schools_for_user(user), pk=pk)
+
+
+def students_for_user(user) -> QuerySet[Student]:
+    """Every student the user may see.
+
+    School admins and duty leaders: their schools. Teachers: the homerooms they lead or teach. Parents:
+    their own children. Bureau staff: the schools of their district, read-only. Provider staff see
+    children only through the sections they teach, which arrive with scheduling.
+    """
+    if not user.is_authenticated:
+        return Student.objects.none()
+    condition = Q(pk__in=[])
+    whole_school = permissions.school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER)
+    if whole_school:
+        condition |= Q(school__in=whole_school)
+    teacher_schools = permissions.school_ids_with(user, Kind.TEACHER)
+    if teacher_schools:
+        condition |= Q(school__in=teacher_schools) & (
+            Q(homeroom__head_teacher=user) | Q(homeroom__teaching_assignments__teacher=user)
+        )
+    bureau = permissions.district_ids_with_bureau_role(user)
+    if bureau:
+        condition |= Q(school__district__in=bureau)
+    if permissions.is_parent(user):
+        condition |= Q(guardianships__guardian__user=user)
+    return Student.objects.filter(condition).distinct()
+
+
+def student_get(user, pk) -> Student:
+    return get_object_or_404(
+        students_for_user(user).select_related(
+            "school", "homeroom__grade", "homeroom__head_teacher"
+        ),
+        pk=pk,
+    )
+
+
+def student_list(user, *, school: School, homeroom=None, query: str = "") -> QuerySet[Student]:
+    qs = students_for_user(user).filter(school=school).select_related("homeroom__grade")
+    if homeroom is not None:
+        qs = qs.filter(homeroom=homeroom)
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(student_no__icontains=query))
+    return qs.order_by("homeroom__grade__number", "homeroom__number", "student_no")
+
+
+def homerooms_for_user(user) -> QuerySet[Homeroom]:
+    """Homerooms the user may open: all of their schools for admins, duty leaders and bureau; led or taught ones for teachers."""
+    if not user.is_authenticated:
+        return Homeroom.objects.none()
+    condition = Q(pk__in=[])
+    whole_school = permissions.school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER)
+    if whole_school:
+        condition |= Q(school__in=whole_school)
+    teacher_schools = permissions.school_ids_with(user, Kind.TEACHER)
+    if teacher_schools:
+        condition |= Q(school__in=teacher_schools) & (
+            Q(head_teacher=user) | Q(teaching_assignments__teacher=user)
+        )
+    bureau = permissions.district_ids_with_bureau_role(user)
+    if bureau:
+        condition |= Q(school__district__in=bureau)
+    return (
+        Homeroom.objects.filter(condition)
+        .distinct()
+        .select_related("grade", "school", "head_teacher")
+    )
+
+
+def homeroom_get(user, pk) -> Homeroom:
+    return get_object_or_404(homerooms_for_user(user), pk=pk)
+
+
+def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
+    return (
+        homerooms_for_user(user)
+        .filter(school=school)
+        .annotate(
+            student_count=Count(
+                "students", filter=Q(students__status=Student.Status.ENROLLED), distinct=True
+            )
+        )
+        .order_by("grade__number", "number")
+    )
+
+
+def grades_with_counts(*, school: School) -> QuerySet[Grade]:
+    return (
+        Grade.objects.filter(school=school)
+        .annotate(
+            homeroom_count=Count("homerooms", distinct=True),
+            student_count=Count(
+                "homerooms__students",
+                filter=Q(homerooms__students__status=Student.Status.ENROLLED),
+                distinct=True,
+            ),
+        )
+        .order_by("number")
+    )
+
+
+def children_for_parent(user) -> QuerySet[Student]:
+    if not permissions.is_parent(user):
+        return Student.objects.none()
+    return (
+        Student.objects.filter(guardianships__guardian__user=user)
+        .select_related("school", "homeroom__grade", "homeroom__head_teacher")
+        .distinct()
+    )
+
+
+def guardianships_for_student(student) -> QuerySet[Guardianship]:
+    return student.guardianships.select_related("guardian").order_by("-may_pick_up", "relation")
+
+
+def current_term(school: School):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (
+        school.terms.filter(start_date__lte=today, end_date__gte=today).first()
+        or school.terms.filter(start_date__gt=today).order_by("start_date").first()
+        or school.terms.order_by("-end_date").first()
+    )

@@ -1,0 +1,152 @@
+"""Changes to the register. Each service validates, saves inside a transaction and records who did it."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from afterschool.register.models import Guardian, InvitationCode
+from afterschool.register.normalize import normalize_mobile
+
+# No 0/O, 1/I/L: the code is read off paper and typed on a phone.
+INVITATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INVITATION_LENGTH = 8
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(INVITATION_ALPHABET) for _ in range(INVITATION_LENGTH))
+
+
+def normalize_invitation_code(raw: str) -> str:
+    return "".join(c for c in (raw or "").upper() if c.isalnum())
+
+
+@transaction.atomic
+def invitation_code_issue(*, students, by, valid_days: int | None = None) -> list[InvitationCode]:
+    """Issue a fresh code for each student, revoking any code of theirs still active."""
+    now = timezone.now()
+    students = list(students)
+    valid_days = valid_days or settings.INVITATION_CODE_VALID_DAYS
+    InvitationCode.objects.filter(
+        student__in=students, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(revoked_at=now, revoked_by=by)
+    codes = []
+    taken = set()
+    while len(taken) < len(students):
+        batch = {_new_code() for _ in range(len(students) - len(taken))} - taken
+        batch -= set(InvitationCode.objects.filter(code__in=batch).values_list("code", flat=True))
+        taken |= batch
+    for student, code in zip(students, sorted(taken), strict=True):
+        codes.append(
+            InvitationCode(
+                student=student,
+                code=code,
+                created_by=by,
+                created_at=now,
+                expires_at=now + datetime.timedelta(days=valid_days),
+            )
+        )
+    return InvitationCode.objects.bulk_create(codes)
+
+
+@transaction.atomic
+def invitation_code_revoke(*, invitation: InvitationCode, by) -> InvitationCode:
+    """Revoke a code that has not been used: a lost letter, a code read out in the wrong group chat."""
+    invitation = InvitationCode.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != InvitationCode.State.ACTIVE:
+        raise ValidationError(
+            _("该邀请码已%(state)s，无法作废。") % {"state": invitation.get_state_display()}
+        )
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = by
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    return invitation
+
+
+@transaction.atomic
+def parent_account_activate(*, code: str, mobile: str, password: str, user=None):
+    """Redeem an invitation code: the guardian named by ``mobile`` gets (or links) a login and may see the child.
+
+    A logged-in guardian passes their account as ``user`` to add a child. Otherwise a new account is created
+    with the mobile number as its login, or, when the guardian already has one, its password is reset to
+    ``password``. Returns the user.
+    """
+    errors = {}
+    code = normalize_invitation_code(code)
+    clean_mobile = normalize_mobile(mobile)
+    invitation = (
+        InvitationCode.objects.select_for_update()
+        .select_related("student")
+        .filter(code=code)
+        .first()
+        if code
+        else None
+    )
+    if invitation is None:
+        errors["code"] = _("邀请码不正确，请核对家长告知书上的邀请码。")
+    elif invitation.state != InvitationCode.State.ACTIVE:
+        errors["code"] = _("该邀请码%(state)s，请联系班主任重新获取。") % {
+            "state": invitation.get_state_display()
+        }
+    if clean_mobile is None:
+        errors["mobile"] = _("请输入 11 位手机号。")
+    if errors:
+        raise ValidationError(errors)
+    guardian = (
+        Guardian.objects.select_for_update()
+        .filter(mobile=clean_mobile, guardianships__student=invitation.student)
+        .first()
+    )
+    if guardian is None:
+        raise ValidationError(
+            {"mobile": _("该手机号不是这名学生登记的监护人手机号，请联系班主任核对。")}
+        )
+    if user is None and guardian.user is not None:
+        # A fresh code from the school is also how a parent without e-mail resets a forgotten password.
+        user = guardian.user
+        _validate_new_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    elif user is None:
+        _validate_new_password(password, None)
+        User = get_user_model()
+        if User.objects.filter(mobile=clean_mobile).exists():
+            raise ValidationError({"mobile": _("该手机号已被其他账号使用，请联系学校。")})
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=clean_mobile,
+                    password=password,
+                    mobile=clean_mobile,
+                    full_name=guardian.name,
+                )
+        except IntegrityError as e:
+            raise ValidationError({"mobile": _("该手机号已被其他账号使用，请联系学校。")}) from e
+        guardian.user = user
+        guardian.save(update_fields=["user"])
+    elif guardian.user_id not in (None, user.pk):
+        raise ValidationError({"mobile": _("该手机号已绑定到其他账号。")})
+    elif guardian.user_id is None:
+        if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
+            raise ValidationError(
+                {"mobile": _("您的账号已绑定其他手机号，请用该手机号对应的邀请码。")}
+            )
+        guardian.user = user
+        guardian.save(update_fields=["user"])
+    invitation.used_at = timezone.now()
+    invitation.used_by = guardian
+    invitation.save(update_fields=["used_at", "used_by"])
+    return user
+
+
+def _validate_new_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationError({"password1": e.messages}) from e

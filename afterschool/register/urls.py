@@ -1,0 +1,97 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from afterschool.register import roster_views, views
+from afterschool.register.forms import LoginForm, QueuedPasswordResetForm
+
+accounts_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("activate/", views.activate, name="activate"),
+    path("no-role/", views.no_role, name="no-role"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password-change-done"),
+        ),
+        name="password-change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
+        name="password-change-done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            form_class=QueuedPasswordResetForm,
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password-reset-done"),
+        ),
+        name="password-reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password-reset-done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password-reset-complete"),
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
+]
+
+school_patterns = [
+    path("", views.school_home, name="home"),
+    path("<int:school_pk>/", views.school_dashboard, name="dashboard"),
+    path("<int:school_pk>/students/", views.student_list, name="student-list"),
+    path("students/<int:pk>/", views.student_detail, name="student-detail"),
+    path(
+        "students/<int:pk>/invitation/",
+        views.student_invitation_issue,
+        name="student-invitation-issue",
+    ),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("homerooms/<int:pk>/", views.homeroom_detail, name="homeroom-detail"),
+    path(
+        "homerooms/<int:pk>/invitations/",
+        views.homeroom_invitations_issue,
+        name="homeroom-invitations-issue",
+    ),
+    path("homerooms/<int:pk>/letters/", views.homeroom_letters, name="homeroom-letters"),
+    # Roster import and export (roster_views.py).
+    *roster_views.urlpatterns,
+]
+
+teacher_patterns = [
+    path("", views.teacher_today, name="today"),
+]
+
+family_patterns = [
+    path("", views.family_home, name="home"),
+    path("children/<int:pk>/", views.family_child, name="child"),
+]

@@ -1,0 +1,294 @@
+"""Pages of the register: accounts, the school's dashboard and roster, the teacher's day, the family home."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from afterschool.register import permissions, selectors, services
+from afterschool.register.forms import ActivationForm
+from afterschool.register.models import InvitationCode, School
+
+
+@login_required
+def home(request):
+    return redirect(permissions.home_url_name(request.user))
+
+
+@login_required
+def no_role(request):
+    return render(request, "accounts/no_role.html")
+
+
+def activate(request):
+    """Parents activate their account (or add a child, or reset a forgotten password) with a school code."""
+    logged_in = request.user.is_authenticated
+    form = ActivationForm(
+        request.POST or None, logged_in=logged_in, initial={"code": request.GET.get("code", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.parent_account_activate(
+                code=data["code"],
+                mobile=data["mobile"],
+                password=data.get("password1", ""),
+                user=request.user if logged_in else None,
+            )
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if not logged_in:
+                login(
+                    request, user, backend="afterschool.register.backends.UsernameOrMobileBackend"
+                )
+            messages.success(request, _("绑定成功。今后可用手机号和密码登录。"))
+            return redirect("family:home")
+    return render(request, "accounts/activate.html", {"form": form})
+
+
+# --- School administration --------------------------------------------------------------------------
+
+
+def _managed_school_or_404(request, school_pk) -> School:
+    school = selectors.school_get(request.user, school_pk)
+    if not permissions.can_manage_school(request.user, school):
+        raise Http404
+    return school
+
+
+@login_required
+def school_home(request):
+    """A school admin's landing page: their school's dashboard (the first, if they run several)."""
+    schools = selectors.schools_for_user(request.user).filter(
+        pk__in=permissions.school_ids_with(request.user, permissions.Kind.SCHOOL_ADMIN)
+    )
+    school = schools.first()
+    if school is None:
+        raise Http404
+    return redirect("school:dashboard", school_pk=school.pk)
+
+
+@login_required
+def school_dashboard(request, school_pk):
+    school = selectors.school_get(request.user, school_pk)
+    grades = selectors.grades_with_counts(school=school)
+    context = {
+        "school": school,
+        "term": selectors.current_term(school),
+        "grades": grades,
+        "student_total": sum(g.student_count for g in grades),
+        "homeroom_total": sum(g.homeroom_count for g in grades),
+        "staff_total": school.roles.values("user").distinct().count(),
+        "guardian_accounts": school.students.filter(guardianships__guardian__user__isnull=False)
+        .distinct()
+        .count(),
+        "can_manage": permissions.can_manage_school(request.user, school),
+    }
+    return render(request, "register/school_dashboard.html", context)
+
+
+@login_required
+def student_list(request, school_pk):
+    school = selectors.school_get(request.user, school_pk)
+    homerooms = selectors.homerooms_with_counts(request.user, school=school)
+    homeroom = None
+    if request.GET.get("homeroom"):
+        homeroom = get_object_or_404(homerooms, pk=request.GET["homeroom"])
+    query = request.GET.get("q", "").strip()
+    students = selectors.student_list(request.user, school=school, homeroom=homeroom, query=query)
+    page = Paginator(students, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "register/student_list.html",
+        {
+            "school": school,
+            "homerooms": homerooms,
+            "homeroom": homeroom,
+            "query": query,
+            "page": page,
+            "can_manage": permissions.can_manage_school(request.user, school),
+        },
+    )
+
+
+@login_required
+def student_detail(request, pk):
+    student = selectors.student_get(request.user, pk)
+    if not (permissions.school_ids_with(request.user) or permissions.is_bureau(request.user)):
+        raise Http404  # parents see their children on the family pages
+    can_manage = permissions.can_manage_student(request.user, student)
+    return render(
+        request,
+        "register/student_detail.html",
+        {
+            "student": student,
+            "guardianships": selectors.guardianships_for_student(student),
+            "invitations": student.invitation_codes.select_related("used_by", "created_by")[:10]
+            if can_manage
+            else [],
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+def homeroom_detail(request, pk):
+    homeroom = selectors.homeroom_get(request.user, pk)
+    students = (
+        selectors.students_for_user(request.user)
+        .filter(homeroom=homeroom)
+        .prefetch_related("guardianships__guardian")
+        .order_by("student_no")
+    )
+    return render(
+        request,
+        "register/homeroom_detail.html",
+        {
+            "homeroom": homeroom,
+            "students": students,
+            "can_manage": permissions.can_manage_school(request.user, homeroom.school),
+        },
+    )
+
+
+@login_required
+@require_POST
+def homeroom_invitations_issue(request, pk):
+    """Issue fresh codes for a whole class, then show the letters to print."""
+    homeroom = selectors.homeroom_get(request.user, pk)
+    if not permissions.can_manage_school(request.user, homeroom.school):
+        raise Http404
+    students = homeroom.students.filter(status="enrolled").order_by("student_no")
+    codes = services.invitation_code_issue(students=students, by=request.user)
+    messages.success(
+        request, _("已为 %(n)d 名学生生成新邀请码，旧的未使用邀请码已作废。") % {"n": len(codes)}
+    )
+    return redirect("school:homeroom-letters", pk=homeroom.pk)
+
+
+@login_required
+def homeroom_letters(request, pk):
+    """Printable letters to parents, one per child, each with its active invitation code."""
+    homeroom = selectors.homeroom_get(request.user, pk)
+    if not permissions.can_manage_school(request.user, homeroom.school):
+        raise Http404
+    now = timezone.now()
+    codes = (
+        InvitationCode.objects.filter(
+            student__homeroom=homeroom,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .select_related("student")
+        .order_by("student__student_no")
+    )
+    return render(
+        request, "register/print/homeroom_letters.html", {"homeroom": homeroom, "codes": codes}
+    )
+
+
+@login_required
+@require_POST
+def student_invitation_issue(request, pk):
+    student = selectors.student_get(request.user, pk)
+    if not permissions.can_manage_student(request.user, student):
+        raise Http404
+    (code,) = services.invitation_code_issue(students=[student], by=request.user)
+    messages.success(
+        request, _("新邀请码：%(code)s（旧的未使用邀请码已作废）") % {"code": code.code}
+    )
+    return redirect("school:student-detail", pk=student.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = get_object_or_404(
+        InvitationCode.objects.select_related("student"),
+        pk=pk,
+        student__in=selectors.students_for_user(request.user),
+    )
+    if not permissions.can_manage_student(request.user, invitation.student):
+        raise Http404
+    try:
+        services.invitation_code_revoke(invitation=invitation, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("邀请码 %(code)s 已作废。") % {"code": invitation.code})
+    return redirect("school:student-detail", pk=invitation.student_id)
+
+
+# --- Teacher ----------------------------------------------------------------------------------------
+
+
+@login_required
+def teacher_today(request):
+    """The teacher's day on a phone. Sessions, handover and check-in arrive with the safety app."""
+    if not permissions.is_teacher(request.user):
+        raise Http404
+    today = timezone.localdate()
+    homerooms = selectors.homerooms_for_user(request.user).filter(
+        school__in=permissions.school_ids_with(
+            request.user, permissions.Kind.TEACHER, permissions.Kind.DUTY_LEADER
+        )
+    )
+    led = [h for h in homerooms if h.head_teacher_id == request.user.pk]
+    schools = School.objects.filter(pk__in=permissions.school_ids_with(request.user))
+    terms = []
+    for school in schools:
+        term = selectors.current_term(school)
+        terms.append(
+            {
+                "school": school,
+                "term": term,
+                "service_day": bool(term and term.is_service_day(today)),
+            }
+        )
+    counts = {
+        h["homeroom"]: h["n"]
+        for h in selectors.students_for_user(request.user)
+        .filter(status="enrolled", homeroom__in=[h.pk for h in homerooms])
+        .values("homeroom")
+        .annotate(n=Count("pk"))
+    }
+    for h in homerooms:
+        h.student_count = counts.get(h.pk, 0)
+    return render(
+        request,
+        "teacher/today.html",
+        {"today": today, "terms": terms, "led": led, "homerooms": homerooms},
+    )
+
+
+# --- Family -----------------------------------------------------------------------------------------
+
+
+@login_required
+def family_home(request):
+    if not permissions.is_parent(request.user):
+        raise Http404
+    children = selectors.children_for_parent(request.user).prefetch_related(
+        "guardianships__guardian"
+    )
+    return render(request, "family/home.html", {"children": children})
+
+
+@login_required
+def family_child(request, pk):
+    child = get_object_or_404(selectors.children_for_parent(request.user), pk=pk)
+    return render(
+        request,
+        "family/child_detail.html",
+        {"child": child, "guardianships": selectors.guardianships_for_student(child)},
+    )
