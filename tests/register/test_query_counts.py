@@ -1,0 +1,82 @@
+"""The busiest pages run a fixed number of queries, whatever the size of the roster."""
+
+import pytest
+from django.urls import reverse
+
+from afterschool.register.models import TeachingAssignment
+from tests.factories import (
+    GradeFactory,
+    GuardianshipFactory,
+    HomeroomFactory,
+    SchoolFactory,
+    StudentFactory,
+    bureau_staff,
+    parent_of,
+    school_admin,
+    teacher,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(homeroom, n):
+    for _ in range(n):
+        student = StudentFactory(school=homeroom.school, homeroom=homeroom)
+        GuardianshipFactory(student=student)
+        GuardianshipFactory(student=student, relation="father", may_pick_up=False)
+
+
+@pytest.fixture(params=[3, 30], ids=["small-class", "full-class"])
+def school(request):
+    school = SchoolFactory()
+    for grade in (1, 2):
+        for number in (1, 2):
+            homeroom = HomeroomFactory(
+                school=school, grade=GradeFactory(school=school, number=grade), number=number
+            )
+            _fill(homeroom, request.param)
+    return school
+
+
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 11),
+        (lambda s: reverse("school:student-list", kwargs={"school_pk": s.pk}), 10),
+        (lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}), 9),
+    ],
+    ids=["dashboard", "student-list", "homeroom-detail"],
+)
+def test_school_pages_run_fixed_queries(client, school, django_assert_max_num_queries, url, limit):
+    client.force_login(school_admin(school))
+    path = url(school)
+    with django_assert_max_num_queries(limit):
+        assert client.get(path).status_code == 200
+
+
+def test_bureau_overview_runs_fixed_queries(client, school, django_assert_max_num_queries):
+    for _ in range(3):
+        SchoolFactory(district=school.district)
+    client.force_login(bureau_staff(school.district))
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("reports:bureau-overview")).status_code == 200
+
+
+def test_teacher_today_runs_fixed_queries(client, school, django_assert_max_num_queries):
+    user = teacher(school)
+    for homeroom in school.homerooms.all():
+        TeachingAssignment.objects.create(teacher=user, homeroom=homeroom, subject="体育")
+    client.force_login(user)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("teacher:today")).status_code == 200
+
+
+def test_family_home_runs_fixed_queries(client, school, django_assert_max_num_queries):
+    students = list(school.students.all()[:3])
+    user = parent_of(students[0])
+    for sibling in students[1:]:
+        GuardianshipFactory(guardian=user.guardian, student=sibling)
+    client.force_login(user)
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("family:home"))
+    assert all(s.name in page.content.decode() for s in students)
