@@ -20,6 +20,7 @@ from tests.factories import (
     RoleFactory,
     SchoolFactory,
     StudentFactory,
+    TermFactory,
     UserFactory,
     bureau_staff,
     parent_of,
@@ -33,6 +34,9 @@ pytestmark = pytest.mark.django_db
 OBJECT_URLS = {
     "school:dashboard": ("school", "get", ["admin", "bureau"]),
     "school:student-list": ("school", "get", ["admin", "bureau"]),
+    "school:term-list": ("school", "get", ["admin", "bureau"]),
+    "school:term-create": ("school", "get", ["admin"]),
+    "school:term-update": ("term", "get", ["admin"]),
     "school:roster-import": ("school", "get", ["admin"]),
     "school:roster-export": ("school", "get", ["admin"]),
     "school:roster-template": ("school", "get", ["admin"]),
@@ -105,6 +109,7 @@ class World:
     student: object
     homeroom: object
     invitation: object
+    term: object
     insiders: dict
     outsiders: dict
 
@@ -144,7 +149,8 @@ def world():
         "head_teacher": head,
         "parent": parent_of(student),
     }
-    return World(school, student, homeroom, invitation, insiders, outsiders)
+    term = TermFactory(school=school)
+    return World(school, student, homeroom, invitation, term, insiders, outsiders)
 
 
 def _values(world):
@@ -153,6 +159,7 @@ def _values(world):
         "student": {"pk": world.student.pk},
         "homeroom": {"pk": world.homeroom.pk},
         "invitation": {"pk": world.invitation.pk},
+        "term": {"school_pk": world.school.pk, "pk": world.term.pk},
     }
 
 

@@ -150,3 +150,34 @@ def _validate_new_password(password: str, user) -> None:
         validate_password(password, user)
     except ValidationError as e:
         raise ValidationError({"password1": e.messages}) from e
+
+
+@transaction.atomic
+def term_save(
+    *, school, by, name: str, start_date, end_date, service_weekdays: list[int], days: list[dict], term=None
+):
+    """Create or update a term with its calendar exceptions (holidays and swapped working days)."""
+    from afterschool.register.models import Term, TermDay
+
+    term = term or Term(school=school)
+    if term.school_id != school.pk:
+        raise ValidationError(_("学期不属于该学校。"))
+    term.name, term.start_date, term.end_date = name, start_date, end_date
+    term.service_weekdays = sorted(set(service_weekdays))
+    term.full_clean(exclude=["school"])
+    if Term.objects.filter(school=school, name=name).exclude(pk=term.pk).exists():
+        raise ValidationError({"name": _("本校已有同名学期。")})
+    seen = {}
+    for i, day in enumerate(days, start=1):
+        date = day["date"]
+        if not (start_date <= date <= end_date):
+            raise ValidationError(_("第 %(i)d 行校历调整：%(date)s 不在学期内。") % {"i": i, "date": date})
+        if date in seen:
+            raise ValidationError(_("第 %(i)d 行校历调整：%(date)s 重复。") % {"i": i, "date": date})
+        seen[date] = day
+    term.save()
+    term.calendar_days.all().delete()
+    TermDay.objects.bulk_create(
+        [TermDay(term=term, date=d["date"], kind=d["kind"], note=d.get("note", "")) for d in seen.values()]
+    )
+    return term

@@ -69,6 +69,9 @@ school_patterns = [
     path("", views.school_home, name="home"),
     path("<int:school_pk>/", views.school_dashboard, name="dashboard"),
     path("<int:school_pk>/students/", views.student_list, name="student-list"),
+    path("<int:school_pk>/terms/", views.term_list, name="term-list"),
+    path("<int:school_pk>/terms/new/", views.term_edit, name="term-create"),
+    path("<int:school_pk>/terms/<int:pk>/", views.term_edit, name="term-update"),
     path("students/<int:pk>/", views.student_detail, name="student-detail"),
     path(
         "students/<int:pk>/invitation/",

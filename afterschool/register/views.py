@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from afterschool.register import permissions, selectors, services
-from afterschool.register.forms import ActivationForm
+from afterschool.register.forms import ActivationForm, TermForm
 from afterschool.register.models import InvitationCode, School
 
 
@@ -292,3 +292,42 @@ def family_child(request, pk):
         "family/child_detail.html",
         {"child": child, "guardianships": selectors.guardianships_for_student(child)},
     )
+
+
+# --- Terms ------------------------------------------------------------------------------------------
+
+
+@login_required
+def term_list(request, school_pk):
+    school = selectors.school_get(request.user, school_pk)
+    terms = school.terms.prefetch_related("calendar_days").order_by("-start_date")
+    return render(
+        request, "register/term_list.html",
+        {"school": school, "terms": terms, "can_manage": permissions.can_manage_school(request.user, school)},
+    )
+
+
+@login_required
+def term_edit(request, school_pk, pk=None):
+    """Create a term (no ``pk``) or edit one: dates, service weekdays, holidays and swapped working days."""
+    school = _managed_school_or_404(request, school_pk)
+    term = get_object_or_404(school.terms, pk=pk) if pk else None
+    initial = TermForm.initial_for(term) if term else None
+    form = TermForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.term_save(
+                school=school, by=request.user, term=term, name=data["name"], start_date=data["start_date"],
+                end_date=data["end_date"], service_weekdays=data["service_weekdays"], days=data["days"],
+            )
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                for field, errors in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, e.messages)
+        else:
+            messages.success(request, _("学期已保存。"))
+            return redirect("school:term-list", school_pk=school.pk)
+    return render(request, "register/term_form.html", {"school": school, "term": term, "form": form})

@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from afterschool.register.models import Term, TermDay
+from tests.factories import SchoolFactory, TermFactory, bureau_staff, school_admin
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, school, **overrides):
+    data = {
+        "name": "2026—2027 学年第一学期",
+        "start_date": "2026-09-01",
+        "end_date": "2027-01-22",
+        "service_weekdays": ["1", "2", "3", "4"],
+        "holidays": "2026-10-01~2026-10-07 国庆节\n2027-01-01 元旦",
+        "workdays": "2026-10-10 国庆调休",
+    }
+    data.update(overrides)
+    return client.post(reverse("school:term-create", kwargs={"school_pk": school.pk}), data)
+
+
+def test_admin_creates_a_term_with_holidays_and_swapped_days(client):
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    response = _post(client, school)
+    assert response.status_code == 302
+    term = Term.objects.get(school=school)
+    assert term.service_weekdays == [1, 2, 3, 4]
+    assert term.calendar_days.filter(kind=TermDay.Kind.HOLIDAY).count() == 8
+    # Monday to Thursday only; a holiday Thursday is off; the swapped Saturday is on.
+    assert not term.is_service_day(datetime.date(2026, 10, 1))
+    assert term.is_service_day(datetime.date(2026, 10, 10))
+    assert not term.is_service_day(datetime.date(2026, 10, 16))  # a Friday
+    assert term.is_service_day(datetime.date(2026, 10, 15))
+    assert len(term.service_days()) == len([d for d in term.service_days() if term.is_service_day(d)])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"end_date": "2026-08-01"}, "结束日期须晚于开始日期"),
+        ({"service_weekdays": []}, "请至少选择一天"),
+        ({"holidays": "十月一日"}, "放假日期第 1 行“十月一日”无法识别"),
+        ({"holidays": "2026-02-30"}, "日期不存在"),
+        ({"workdays": "2027-03-01"}, "不在学期内"),
+    ],
+)
+def test_bad_term_input_names_the_field_and_saves_nothing(client, overrides, message):
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    response = _post(client, school, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Term.objects.exists() and not TermDay.objects.exists()
+
+
+def test_editing_a_term_replaces_its_calendar(client):
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    _post(client, school)
+    term = Term.objects.get()
+    url = reverse("school:term-update", kwargs={"school_pk": school.pk, "pk": term.pk})
+    form = client.get(url).content.decode()
+    assert "2026-10-01 国庆节" in form
+    response = client.post(
+        url,
+        {"name": term.name, "start_date": "2026-09-01", "end_date": "2027-01-22",
+         "service_weekdays": ["1", "2", "3", "4", "5"], "holidays": "2026-10-01", "workdays": ""},
+    )
+    assert response.status_code == 302
+    assert list(term.calendar_days.values_list("date", flat=True)) == [datetime.date(2026, 10, 1)]
+
+
+def test_two_terms_cannot_share_a_name(client):
+    school = SchoolFactory()
+    TermFactory(school=school, name="2026—2027 学年第一学期")
+    client.force_login(school_admin(school))
+    assert "本校已有同名学期" in _post(client, school).content.decode()
+
+
+def test_bureau_reads_terms_but_cannot_create_them(client):
+    school = SchoolFactory()
+    TermFactory(school=school, name="春季学期")
+    client.force_login(bureau_staff(school.district))
+    assert "春季学期" in client.get(reverse("school:term-list", kwargs={"school_pk": school.pk})).content.decode()
+    assert _post(client, school).status_code == 404
