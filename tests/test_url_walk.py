@@ -35,6 +35,9 @@ OBJECT_URLS = {
     "school:dashboard": ("school", "get", ["admin", "bureau"]),
     "school:student-list": ("school", "get", ["admin", "bureau"]),
     "school:term-list": ("school", "get", ["admin", "bureau"]),
+    "school:staff-list": ("school", "get", ["admin", "bureau"]),
+    "school:role-remove": ("role", "post", ["admin"]),
+    "school:homeroom-head-teacher": ("homeroom", "post", ["admin"]),
     "school:term-create": ("school", "get", ["admin"]),
     "school:term-update": ("term", "get", ["admin"]),
     "school:roster-import": ("school", "get", ["admin"]),
@@ -110,6 +113,7 @@ class World:
     homeroom: object
     invitation: object
     term: object
+    role: object
     insiders: dict
     outsiders: dict
 
@@ -150,7 +154,8 @@ def world():
         "parent": parent_of(student),
     }
     term = TermFactory(school=school)
-    return World(school, student, homeroom, invitation, term, insiders, outsiders)
+    role = RoleFactory(kind=Role.Kind.DUTY_LEADER, school=school)
+    return World(school, student, homeroom, invitation, term, role, insiders, outsiders)
 
 
 def _values(world):
@@ -160,6 +165,7 @@ def _values(world):
         "homeroom": {"pk": world.homeroom.pk},
         "invitation": {"pk": world.invitation.pk},
         "term": {"school_pk": world.school.pk, "pk": world.term.pk},
+        "role": {"school_pk": world.school.pk, "pk": world.role.pk},
     }
 
 
@@ -192,9 +198,11 @@ def test_object_pages_are_404_for_everyone_else(client, world):
 
 def test_object_pages_open_for_their_rightful_users(client, world):
     values = _values(world)
-    for name, route in all_urls():
-        if name not in OBJECT_URLS:
-            continue
+    # Pages first, then the actions, which may change what the pages would show.
+    urls = sorted(
+        (u for u in all_urls() if u[0] in OBJECT_URLS), key=lambda u: OBJECT_URLS[u[0]][1] == "post"
+    )
+    for name, route in urls:
         kind, method, allowed = OBJECT_URLS[name]
         for role in allowed:
             # Revoking spends the code: give each rightful POST a fresh one.

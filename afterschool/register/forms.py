@@ -70,7 +70,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
         transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[to_email]))
 
 
-WEEKDAY_CHOICES = [(1, _("周一")), (2, _("周二")), (3, _("周三")), (4, _("周四")), (5, _("周五")), (6, _("周六")), (7, _("周日"))]
+WEEKDAY_CHOICES = [
+    (1, _("周一")),
+    (2, _("周二")),
+    (3, _("周三")),
+    (4, _("周四")),
+    (5, _("周五")),
+    (6, _("周六")),
+    (7, _("周日")),
+]
 
 
 def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
@@ -83,23 +91,31 @@ def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
         line = raw.strip().replace("／", "/").replace("～", "~").replace("至", "~")
         if not line:
             continue
-        m = re.match(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s*~\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}))?\s*(.*)$", line)
+        m = re.match(
+            r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s*~\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}))?\s*(.*)$",
+            line,
+        )
         if not m:
             raise forms.ValidationError(
-                _("%(label)s第 %(n)d 行“%(line)s”无法识别，请写成 2026-10-01 或 2026-10-01~2026-10-07 国庆节")
+                _(
+                    "%(label)s第 %(n)d 行“%(line)s”无法识别，请写成 2026-10-01 或 2026-10-01~2026-10-07 国庆节"
+                )
                 % {"label": label, "n": number, "line": raw.strip()}
             )
         try:
             first, last = (
-                datetime.date(*map(int, re.split(r"[-/.]", value))) for value in (m.group(1), m.group(2) or m.group(1))
+                datetime.date(*map(int, re.split(r"[-/.]", value)))
+                for value in (m.group(1), m.group(2) or m.group(1))
             )
         except ValueError as e:
             raise forms.ValidationError(
-                _("%(label)s第 %(n)d 行的日期不存在：%(line)s") % {"label": label, "n": number, "line": raw.strip()}
+                _("%(label)s第 %(n)d 行的日期不存在：%(line)s")
+                % {"label": label, "n": number, "line": raw.strip()}
             ) from e
         if last < first or (last - first).days > 60:
             raise forms.ValidationError(
-                _("%(label)s第 %(n)d 行的日期范围不正确：%(line)s") % {"label": label, "n": number, "line": raw.strip()}
+                _("%(label)s第 %(n)d 行的日期范围不正确：%(line)s")
+                % {"label": label, "n": number, "line": raw.strip()}
             )
         day = first
         while day <= last:
@@ -109,19 +125,31 @@ def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
 
 
 class TermForm(forms.Form):
-    name = forms.CharField(label=_("学期名称"), max_length=50, help_text=_("例如：2026—2027 学年第一学期"))
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(
+        label=_("学期名称"), max_length=50, help_text=_("例如：2026—2027 学年第一学期")
+    )
+    start_date = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
     service_weekdays = forms.TypedMultipleChoiceField(
-        label=_("课后服务星期"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple,
-        initial=[1, 2, 3, 4, 5], error_messages={"required": _("请至少选择一天。")},
+        label=_("课后服务星期"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[1, 2, 3, 4, 5],
+        error_messages={"required": _("请至少选择一天。")},
     )
     holidays = forms.CharField(
-        label=_("放假日期"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("放假日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一个日期或范围，可加说明，例如：2026-10-01~2026-10-07 国庆节"),
     )
     workdays = forms.CharField(
-        label=_("调休上课日期"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("调休上课日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("周末调休上课的日期，每行一个，例如：2026-10-10 国庆调休"),
     )
 
@@ -135,7 +163,9 @@ class TermForm(forms.Form):
             self.add_error("holidays", e)
             days = []
         try:
-            days += _parse_day_lines(data.get("workdays", ""), TermDay.Kind.WORKDAY, _("调休上课日期"))
+            days += _parse_day_lines(
+                data.get("workdays", ""), TermDay.Kind.WORKDAY, _("调休上课日期")
+            )
         except forms.ValidationError as e:
             self.add_error("workdays", e)
         data["days"] = days
@@ -144,9 +174,52 @@ class TermForm(forms.Form):
     @staticmethod
     def initial_for(term) -> dict:
         def lines(kind):
-            return "\n".join(f"{d.date.isoformat()} {d.note}".strip() for d in term.calendar_days.all() if d.kind == kind)
+            return "\n".join(
+                f"{d.date.isoformat()} {d.note}".strip()
+                for d in term.calendar_days.all()
+                if d.kind == kind
+            )
 
         return {
-            "name": term.name, "start_date": term.start_date, "end_date": term.end_date,
-            "service_weekdays": term.service_weekdays, "holidays": lines("holiday"), "workdays": lines("workday"),
+            "name": term.name,
+            "start_date": term.start_date,
+            "end_date": term.end_date,
+            "service_weekdays": term.service_weekdays,
+            "holidays": lines("holiday"),
+            "workdays": lines("workday"),
         }
+
+
+class StaffAddForm(forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    mobile = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        help_text=_("用作登录账号"),
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("角色"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个角色。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from afterschool.register.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(k.value, k.label) for k in Role.SCHOOL_KINDS]
+
+
+class HeadTeacherForm(forms.Form):
+    head_teacher = forms.ModelChoiceField(
+        label=_("班主任"), queryset=None, required=False, empty_label=_("（暂无）")
+    )
+
+    def __init__(self, *args, teachers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head_teacher"].queryset = teachers
+        self.fields["head_teacher"].widget.attrs["class"] = "form-select"
+        self.fields["head_teacher"].label_from_instance = lambda u: (
+            f"{u.get_full_name()}（{u.mobile or u.username}）"
+        )

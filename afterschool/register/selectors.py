@@ -145,3 +145,37 @@ def current_term(school: School):
         or school.terms.filter(start_date__gt=today).order_by("start_date").first()
         or school.terms.order_by("-end_date").first()
     )
+
+
+def staff_for_school(user, *, school: School):
+    """Everyone holding a role at ``school``, with their roles and led homerooms (readers of the school only)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Prefetch
+
+    if school not in schools_for_user(user):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(roles__school=school)
+        .distinct()
+        .prefetch_related(
+            Prefetch("roles", queryset=Role.objects.filter(school=school), to_attr="school_roles"),
+            Prefetch(
+                "led_homerooms",
+                queryset=Homeroom.objects.filter(school=school).select_related("grade"),
+                to_attr="school_homerooms",
+            ),
+        )
+        .order_by("full_name", "username")
+    )
+
+
+def teachers_for_school(*, school: School):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(roles__school=school, roles__kind=Kind.TEACHER)
+        .distinct()
+        .order_by("full_name")
+    )

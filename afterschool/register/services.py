@@ -154,7 +154,15 @@ def _validate_new_password(password: str, user) -> None:
 
 @transaction.atomic
 def term_save(
-    *, school, by, name: str, start_date, end_date, service_weekdays: list[int], days: list[dict], term=None
+    *,
+    school,
+    by,
+    name: str,
+    start_date,
+    end_date,
+    service_weekdays: list[int],
+    days: list[dict],
+    term=None,
 ):
     """Create or update a term with its calendar exceptions (holidays and swapped working days)."""
     from afterschool.register.models import Term, TermDay
@@ -171,13 +179,89 @@ def term_save(
     for i, day in enumerate(days, start=1):
         date = day["date"]
         if not (start_date <= date <= end_date):
-            raise ValidationError(_("第 %(i)d 行校历调整：%(date)s 不在学期内。") % {"i": i, "date": date})
+            raise ValidationError(
+                _("第 %(i)d 行校历调整：%(date)s 不在学期内。") % {"i": i, "date": date}
+            )
         if date in seen:
-            raise ValidationError(_("第 %(i)d 行校历调整：%(date)s 重复。") % {"i": i, "date": date})
+            raise ValidationError(
+                _("第 %(i)d 行校历调整：%(date)s 重复。") % {"i": i, "date": date}
+            )
         seen[date] = day
     term.save()
     term.calendar_days.all().delete()
     TermDay.objects.bulk_create(
-        [TermDay(term=term, date=d["date"], kind=d["kind"], note=d.get("note", "")) for d in seen.values()]
+        [
+            TermDay(term=term, date=d["date"], kind=d["kind"], note=d.get("note", ""))
+            for d in seen.values()
+        ]
     )
     return term
+
+
+TEMP_PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+@transaction.atomic
+def staff_add(*, school, full_name: str, mobile: str, kinds: list[str], by):
+    """Give a person roles at a school, creating their account (login: mobile number) if they have none.
+
+    Returns ``(user, initial_password)``; the password is None when the account already existed.
+    """
+    from afterschool.register.models import Role
+
+    clean_mobile = normalize_mobile(mobile)
+    if clean_mobile is None:
+        raise ValidationError({"mobile": _("请输入 11 位大陆手机号。")})
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise ValidationError({"full_name": _("请填写姓名。")})
+    bad = set(kinds) - set(Role.SCHOOL_KINDS)
+    if not kinds or bad:
+        raise ValidationError({"kinds": _("请选择学校角色。")})
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(mobile=clean_mobile).first()
+    password = None
+    if user is None:
+        if User.objects.filter(username=clean_mobile).exists():
+            raise ValidationError(
+                {"mobile": _("该手机号已被其他账号用作用户名，请联系系统管理员。")}
+            )
+        password = "".join(secrets.choice(TEMP_PASSWORD_ALPHABET) for _ in range(10))
+        user = User.objects.create_user(
+            username=clean_mobile, mobile=clean_mobile, full_name=full_name, password=password
+        )
+    elif hasattr(user, "guardian") and not user.roles.exists() and user.full_name != full_name:
+        raise ValidationError(
+            {"mobile": _("该手机号属于家长账号“%(name)s”，姓名不符。") % {"name": user.full_name}}
+        )
+    for kind in kinds:
+        Role.objects.get_or_create(user=user, kind=kind, school=school)
+    return user, password
+
+
+@transaction.atomic
+def role_remove(*, role, by) -> None:
+    """Take a school role away; a head teacher who is no longer a teacher there stops leading their homerooms."""
+    from afterschool.register.models import Homeroom, Role
+
+    school, user = role.school, role.user
+    role.delete()
+    if not Role.objects.filter(user=user, school=school, kind=Role.Kind.TEACHER).exists():
+        Homeroom.objects.filter(school=school, head_teacher=user).update(head_teacher=None)
+
+
+@transaction.atomic
+def homeroom_head_teacher_set(*, homeroom, teacher, by):
+    """Appoint a teacher of the homeroom's school as its head teacher (班主任), or clear it with None."""
+    from afterschool.register.models import Role
+
+    if (
+        teacher is not None
+        and not Role.objects.filter(
+            user=teacher, school=homeroom.school_id, kind=Role.Kind.TEACHER
+        ).exists()
+    ):
+        raise ValidationError({"head_teacher": _("班主任须是本校教师。")})
+    homeroom.head_teacher = teacher
+    homeroom.save(update_fields=["head_teacher"])
+    return homeroom

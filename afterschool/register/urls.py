@@ -69,6 +69,13 @@ school_patterns = [
     path("", views.school_home, name="home"),
     path("<int:school_pk>/", views.school_dashboard, name="dashboard"),
     path("<int:school_pk>/students/", views.student_list, name="student-list"),
+    path("<int:school_pk>/staff/", views.staff_list, name="staff-list"),
+    path("<int:school_pk>/staff/roles/<int:pk>/remove/", views.role_remove, name="role-remove"),
+    path(
+        "homerooms/<int:pk>/head-teacher/",
+        views.homeroom_head_teacher,
+        name="homeroom-head-teacher",
+    ),
     path("<int:school_pk>/terms/", views.term_list, name="term-list"),
     path("<int:school_pk>/terms/new/", views.term_edit, name="term-create"),
     path("<int:school_pk>/terms/<int:pk>/", views.term_edit, name="term-update"),

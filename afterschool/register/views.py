@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from afterschool.register import permissions, selectors, services
-from afterschool.register.forms import ActivationForm, TermForm
+from afterschool.register.forms import ActivationForm, HeadTeacherForm, StaffAddForm, TermForm
 from afterschool.register.models import InvitationCode, School
 
 
@@ -143,6 +143,7 @@ def student_detail(request, pk):
 @login_required
 def homeroom_detail(request, pk):
     homeroom = selectors.homeroom_get(request.user, pk)
+    can_manage = permissions.can_manage_school(request.user, homeroom.school)
     students = (
         selectors.students_for_user(request.user)
         .filter(homeroom=homeroom)
@@ -155,7 +156,13 @@ def homeroom_detail(request, pk):
         {
             "homeroom": homeroom,
             "students": students,
-            "can_manage": permissions.can_manage_school(request.user, homeroom.school),
+            "can_manage": can_manage,
+            "head_teacher_form": HeadTeacherForm(
+                initial={"head_teacher": homeroom.head_teacher_id},
+                teachers=selectors.teachers_for_school(school=homeroom.school),
+            )
+            if can_manage
+            else None,
         },
     )
 
@@ -302,8 +309,13 @@ def term_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
     terms = school.terms.prefetch_related("calendar_days").order_by("-start_date")
     return render(
-        request, "register/term_list.html",
-        {"school": school, "terms": terms, "can_manage": permissions.can_manage_school(request.user, school)},
+        request,
+        "register/term_list.html",
+        {
+            "school": school,
+            "terms": terms,
+            "can_manage": permissions.can_manage_school(request.user, school),
+        },
     )
 
 
@@ -318,8 +330,14 @@ def term_edit(request, school_pk, pk=None):
         data = form.cleaned_data
         try:
             services.term_save(
-                school=school, by=request.user, term=term, name=data["name"], start_date=data["start_date"],
-                end_date=data["end_date"], service_weekdays=data["service_weekdays"], days=data["days"],
+                school=school,
+                by=request.user,
+                term=term,
+                name=data["name"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                service_weekdays=data["service_weekdays"],
+                days=data["days"],
             )
         except ValidationError as e:
             if hasattr(e, "error_dict"):
@@ -330,4 +348,91 @@ def term_edit(request, school_pk, pk=None):
         else:
             messages.success(request, _("学期已保存。"))
             return redirect("school:term-list", school_pk=school.pk)
-    return render(request, "register/term_form.html", {"school": school, "term": term, "form": form})
+    return render(
+        request, "register/term_form.html", {"school": school, "term": term, "form": form}
+    )
+
+
+# --- Staff ------------------------------------------------------------------------------------------
+
+
+@login_required
+def staff_list(request, school_pk):
+    school = selectors.school_get(request.user, school_pk)
+    can_manage = permissions.can_manage_school(request.user, school)
+    form = StaffAddForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                user, password = services.staff_add(
+                    school=school, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as e:
+                for field, errors in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                if password:
+                    messages.success(
+                        request,
+                        _(
+                            "已为 %(name)s 开通账号：登录名 %(login)s，初始密码 %(password)s（只显示这一次，请当面告知并提醒修改）。"
+                        )
+                        % {
+                            "name": user.get_full_name(),
+                            "login": user.username,
+                            "password": password,
+                        },
+                    )
+                else:
+                    messages.success(
+                        request, _("已为 %(name)s 添加角色。") % {"name": user.get_full_name()}
+                    )
+                return redirect("school:staff-list", school_pk=school.pk)
+    return render(
+        request,
+        "register/staff_list.html",
+        {
+            "school": school,
+            "staff": selectors.staff_for_school(request.user, school=school),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_remove(request, school_pk, pk):
+    school = _managed_school_or_404(request, school_pk)
+    role = get_object_or_404(school.roles.select_related("user"), pk=pk)
+    if role.user_id == request.user.pk and role.kind == permissions.Kind.SCHOOL_ADMIN:
+        messages.error(request, _("不能取消自己的管理员角色。"))
+    else:
+        services.role_remove(role=role, by=request.user)
+        messages.success(
+            request,
+            _("已取消 %(name)s 的“%(kind)s”角色。")
+            % {"name": role.user, "kind": role.get_kind_display()},
+        )
+    return redirect("school:staff-list", school_pk=school.pk)
+
+
+@login_required
+@require_POST
+def homeroom_head_teacher(request, pk):
+    homeroom = selectors.homeroom_get(request.user, pk)
+    if not permissions.can_manage_school(request.user, homeroom.school):
+        raise Http404
+    form = HeadTeacherForm(
+        request.POST, teachers=selectors.teachers_for_school(school=homeroom.school)
+    )
+    if form.is_valid():
+        services.homeroom_head_teacher_set(
+            homeroom=homeroom, teacher=form.cleaned_data["head_teacher"], by=request.user
+        )
+        messages.success(request, _("班主任已更新。"))
+    else:
+        messages.error(request, _("请选择本校教师。"))
+    return redirect("school:homeroom-detail", pk=homeroom.pk)

@@ -35,6 +35,8 @@ def school(request):
                 school=school, grade=GradeFactory(school=school, number=grade), number=number
             )
             _fill(homeroom, request.param)
+            homeroom.head_teacher = teacher(school)
+            homeroom.save()
     return school
 
 
@@ -43,9 +45,10 @@ def school(request):
     [
         (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 11),
         (lambda s: reverse("school:student-list", kwargs={"school_pk": s.pk}), 10),
-        (lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}), 9),
+        (lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}), 10),
+        (lambda s: reverse("school:staff-list", kwargs={"school_pk": s.pk}), 10),
     ],
-    ids=["dashboard", "student-list", "homeroom-detail"],
+    ids=["dashboard", "student-list", "homeroom-detail", "staff-list"],
 )
 def test_school_pages_run_fixed_queries(client, school, django_assert_max_num_queries, url, limit):
     client.force_login(school_admin(school))

@@ -35,7 +35,9 @@ def test_admin_creates_a_term_with_holidays_and_swapped_days(client):
     assert term.is_service_day(datetime.date(2026, 10, 10))
     assert not term.is_service_day(datetime.date(2026, 10, 16))  # a Friday
     assert term.is_service_day(datetime.date(2026, 10, 15))
-    assert len(term.service_days()) == len([d for d in term.service_days() if term.is_service_day(d)])
+    assert len(term.service_days()) == len(
+        [d for d in term.service_days() if term.is_service_day(d)]
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,8 +69,14 @@ def test_editing_a_term_replaces_its_calendar(client):
     assert "2026-10-01 国庆节" in form
     response = client.post(
         url,
-        {"name": term.name, "start_date": "2026-09-01", "end_date": "2027-01-22",
-         "service_weekdays": ["1", "2", "3", "4", "5"], "holidays": "2026-10-01", "workdays": ""},
+        {
+            "name": term.name,
+            "start_date": "2026-09-01",
+            "end_date": "2027-01-22",
+            "service_weekdays": ["1", "2", "3", "4", "5"],
+            "holidays": "2026-10-01",
+            "workdays": "",
+        },
     )
     assert response.status_code == 302
     assert list(term.calendar_days.values_list("date", flat=True)) == [datetime.date(2026, 10, 1)]
@@ -85,5 +93,8 @@ def test_bureau_reads_terms_but_cannot_create_them(client):
     school = SchoolFactory()
     TermFactory(school=school, name="春季学期")
     client.force_login(bureau_staff(school.district))
-    assert "春季学期" in client.get(reverse("school:term-list", kwargs={"school_pk": school.pk})).content.decode()
+    assert (
+        "春季学期"
+        in client.get(reverse("school:term-list", kwargs={"school_pk": school.pk})).content.decode()
+    )
     assert _post(client, school).status_code == 404
