@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from afterschool.register.models import (
+    AuditEntry,
     District,
     Grade,
     Guardian,
@@ -130,3 +131,20 @@ class StudentAdmin(admin.ModelAdmin):
     search_fields = ("student_no", "name")
     list_select_related = ("homeroom__grade", "school")
     inlines = [GuardianshipInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "school", "action", "target")
+    list_filter = ("action", "school")
+    list_select_related = ("actor", "school")
+    search_fields = ("target",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

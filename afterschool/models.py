@@ -1,6 +1,7 @@
 """The site app's models live in its modules; Django finds them here."""
 
 from afterschool.register.models import (  # noqa: F401
+    AuditEntry,
     District,
     Grade,
     Guardian,

@@ -45,6 +45,11 @@ OBJECT_URLS = {
     "school:roster-template": ("school", "get", ["admin"]),
     "school:student-detail": ("student", "get", ["admin", "bureau", "head_teacher"]),
     "school:student-invitation-issue": ("student", "post", ["admin"]),
+    "school:student-edit": ("student", "get", ["admin"]),
+    "school:guardianship-create": ("student_nested", "get", ["admin"]),
+    "school:guardianship-update": ("guardianship", "get", ["admin"]),
+    "school:guardianship-remove": ("guardianship", "post", ["admin"]),
+    "school:audit-list": ("school", "get", ["admin", "bureau"]),
     "school:invitation-revoke": ("invitation", "post", ["admin"]),
     "school:homeroom-detail": ("homeroom", "get", ["admin", "bureau", "head_teacher"]),
     "school:homeroom-invitations-issue": ("homeroom", "post", ["admin"]),
@@ -166,6 +171,11 @@ def _values(world):
         "invitation": {"pk": world.invitation.pk},
         "term": {"school_pk": world.school.pk, "pk": world.term.pk},
         "role": {"school_pk": world.school.pk, "pk": world.role.pk},
+        "student_nested": {"student_pk": world.student.pk},
+        "guardianship": {
+            "student_pk": world.student.pk,
+            "pk": world.student.guardianships.first().pk,
+        },
     }
 
 
@@ -232,13 +242,12 @@ def test_own_pages_never_show_another_schools_children(client, world):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, world):
-    values = {**_values(world)["school"], **_values(world)["student"]}
+    values = _values(world)
     for name, route in all_urls():
         if name in PUBLIC_URLS or name is None or name.startswith("admin:"):
             continue
-        kind = OBJECT_URLS.get(name, ("", "get", []))
-        path = _fill(route, values)
-        response = getattr(client, kind[1])(path)
+        kind, method, _ = OBJECT_URLS.get(name, (None, "get", []))
+        response = getattr(client, method)(_fill(route, values.get(kind, {})))
         assert response.status_code == 302, (
             f"{name} answered {response.status_code} to an anonymous visitor"
         )

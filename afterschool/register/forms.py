@@ -223,3 +223,51 @@ class HeadTeacherForm(forms.Form):
         self.fields["head_teacher"].label_from_instance = lambda u: (
             f"{u.get_full_name()}（{u.mobile or u.username}）"
         )
+
+
+class StudentForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    gender = forms.ChoiceField(label=_("性别"))
+    homeroom = forms.ModelChoiceField(label=_("班级"), queryset=None)
+    status = forms.ChoiceField(label=_("状态"))
+    is_disabled = forms.BooleanField(label=_("残疾儿童"), required=False)
+    is_left_behind = forms.BooleanField(label=_("留守儿童"), required=False)
+    is_migrant_family = forms.BooleanField(label=_("进城务工人员随迁子女"), required=False)
+    is_financial_difficulty = forms.BooleanField(label=_("家庭经济困难"), required=False)
+
+    def __init__(self, *args, homerooms, **kwargs):
+        from afterschool.register.models import Student
+
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = Student.Gender.choices
+        self.fields["status"].choices = Student.Status.choices
+        self.fields["homeroom"].queryset = homerooms
+
+    @staticmethod
+    def initial_for(student) -> dict:
+        fields = ["name", "gender", "homeroom", "status", *student.PRIORITY_FIELDS]
+        return {f: getattr(student, f) for f in fields}
+
+
+class GuardianshipForm(forms.Form):
+    name = forms.CharField(label=_("监护人姓名"), max_length=50)
+    mobile = forms.CharField(
+        label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    relation = forms.ChoiceField(label=_("关系"))
+    may_pick_up = forms.BooleanField(label=_("可接送"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        from afterschool.register.models import Guardianship
+
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].choices = Guardianship.Relation.choices
+
+    @staticmethod
+    def initial_for(guardianship) -> dict:
+        return {
+            "name": guardianship.guardian.name,
+            "mobile": guardianship.guardian.mobile,
+            "relation": guardianship.relation,
+            "may_pick_up": guardianship.may_pick_up,
+        }

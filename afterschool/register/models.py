@@ -548,3 +548,54 @@ class InvitationCode(models.Model):
 
     def get_state_display(self) -> str:
         return self.State(self.state).label
+
+
+class AuditEntry(models.Model):
+    """Who changed the register, when and how: appended, never edited."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("学校"),
+    )
+    action = models.CharField(_("操作"), max_length=50)
+    target = models.CharField(_("对象"), max_length=200, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["school", "-at"])]
+
+    ACTION_LABELS = {
+        "invitation_issue": _("生成邀请码"),
+        "invitation_revoke": _("作废邀请码"),
+        "invitation_redeem": _("家长使用邀请码"),
+        "term_save": _("保存学期"),
+        "staff_add": _("添加教职工"),
+        "role_remove": _("取消角色"),
+        "head_teacher_set": _("设置班主任"),
+        "student_update": _("修改学生信息"),
+        "guardian_save": _("保存监护人"),
+        "guardian_remove": _("移除监护人"),
+        "roster_import": _("导入名册"),
+    }
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
+
+    def get_action_display(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))

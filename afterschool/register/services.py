@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from afterschool.register.models import Guardian, InvitationCode
+from afterschool.register.audit import audit_record
+from afterschool.register.models import Guardian, Guardianship, InvitationCode, Student
 from afterschool.register.normalize import normalize_mobile
 
 # No 0/O, 1/I/L: the code is read off paper and typed on a phone.
@@ -52,7 +53,19 @@ def invitation_code_issue(*, students, by, valid_days: int | None = None) -> lis
                 expires_at=now + datetime.timedelta(days=valid_days),
             )
         )
-    return InvitationCode.objects.bulk_create(codes)
+    created = InvitationCode.objects.bulk_create(codes)
+    by_school = {}
+    for student in students:
+        by_school.setdefault(student.school_id, []).append(student)
+    for group in by_school.values():
+        audit_record(
+            by=by,
+            school=group[0].school,
+            action="invitation_issue",
+            target=_("%(n)d 名学生") % {"n": len(group)},
+            students=[s.pk for s in group],
+        )
+    return created
 
 
 @transaction.atomic
@@ -66,6 +79,13 @@ def invitation_code_revoke(*, invitation: InvitationCode, by) -> InvitationCode:
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = by
     invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        by=by,
+        school=invitation.student.school,
+        action="invitation_revoke",
+        target=invitation.student,
+        code=invitation.code,
+    )
     return invitation
 
 
@@ -142,6 +162,13 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
     invitation.used_at = timezone.now()
     invitation.used_by = guardian
     invitation.save(update_fields=["used_at", "used_by"])
+    audit_record(
+        by=user,
+        school=invitation.student.school,
+        action="invitation_redeem",
+        target=invitation.student,
+        guardian=guardian.pk,
+    )
     return user
 
 
@@ -236,6 +263,14 @@ def staff_add(*, school, full_name: str, mobile: str, kinds: list[str], by):
         )
     for kind in kinds:
         Role.objects.get_or_create(user=user, kind=kind, school=school)
+    audit_record(
+        by=by,
+        school=school,
+        action="staff_add",
+        target=user.get_full_name(),
+        kinds=kinds,
+        new_account=password is not None,
+    )
     return user, password
 
 
@@ -245,6 +280,9 @@ def role_remove(*, role, by) -> None:
     from afterschool.register.models import Homeroom, Role
 
     school, user = role.school, role.user
+    audit_record(
+        by=by, school=school, action="role_remove", target=user.get_full_name(), kind=role.kind
+    )
     role.delete()
     if not Role.objects.filter(user=user, school=school, kind=Role.Kind.TEACHER).exists():
         Homeroom.objects.filter(school=school, head_teacher=user).update(head_teacher=None)
@@ -264,4 +302,117 @@ def homeroom_head_teacher_set(*, homeroom, teacher, by):
         raise ValidationError({"head_teacher": _("班主任须是本校教师。")})
     homeroom.head_teacher = teacher
     homeroom.save(update_fields=["head_teacher"])
+    audit_record(
+        by=by,
+        school=homeroom.school,
+        action="head_teacher_set",
+        target=homeroom.name,
+        teacher=teacher.get_full_name() if teacher else None,
+    )
     return homeroom
+
+
+@transaction.atomic
+def student_update(*, student: Student, by, **changes) -> Student:
+    """Change a student's details: name, gender, homeroom (a move between classes), status, priority groups."""
+    allowed = {"name", "gender", "homeroom", "status", *Student.PRIORITY_FIELDS}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"student_update cannot change {sorted(unknown)}")
+    if "homeroom" in changes and changes["homeroom"].school_id != student.school_id:
+        raise ValidationError({"homeroom": _("只能调到本校的班级。")})
+    before = {field: str(getattr(student, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(student, field, value)
+    student.full_clean(exclude=["school", "student_no"])
+    student.save()
+    diff = {
+        f: [before[f], str(getattr(student, f))]
+        for f in changes
+        if before[f] != str(getattr(student, f))
+    }
+    if diff:
+        audit_record(
+            by=by, school=student.school, action="student_update", target=student, changes=diff
+        )
+    return student
+
+
+@transaction.atomic
+def guardianship_save(
+    *,
+    student: Student,
+    by,
+    name: str,
+    mobile: str,
+    relation: str,
+    may_pick_up: bool,
+    guardianship=None,
+) -> Guardianship:
+    """Add a guardian to a child, or change one: found by mobile, so one person is one guardian across schools."""
+    clean_mobile = normalize_mobile(mobile)
+    if clean_mobile is None:
+        raise ValidationError({"mobile": _("请输入 11 位大陆手机号。")})
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("请填写监护人姓名。")})
+    if relation not in Guardianship.Relation.values:
+        raise ValidationError({"relation": _("请选择与学生的关系。")})
+    guardian = Guardian.objects.select_for_update().filter(mobile=clean_mobile).first()
+    if (
+        guardian is None
+        and guardianship is not None
+        and guardianship.guardian.mobile != clean_mobile
+    ):
+        # A new number for the same person only when nobody else uses it.
+        guardian = guardianship.guardian
+        guardian.mobile = clean_mobile
+    elif guardian is None:
+        guardian = Guardian(mobile=clean_mobile)
+    guardian.name = name
+    guardian.save()
+    clash = Guardianship.objects.filter(student=student, guardian=guardian)
+    if guardianship is not None:
+        clash = clash.exclude(pk=guardianship.pk)
+    if clash.exists():
+        raise ValidationError({"mobile": _("该手机号已登记为这名学生的监护人。")})
+    before = None
+    if guardianship is None:
+        guardianship = Guardianship(student=student)
+    else:
+        before = {
+            "guardian": str(guardianship.guardian),
+            "relation": guardianship.relation,
+            "may_pick_up": guardianship.may_pick_up,
+        }
+    guardianship.guardian, guardianship.relation, guardianship.may_pick_up = (
+        guardian,
+        relation,
+        may_pick_up,
+    )
+    guardianship.save()
+    audit_record(
+        by=by,
+        school=student.school,
+        action="guardian_save",
+        target=student,
+        guardian=str(guardian),
+        relation=relation,
+        may_pick_up=may_pick_up,
+        before=before,
+    )
+    return guardianship
+
+
+@transaction.atomic
+def guardianship_remove(*, guardianship: Guardianship, by) -> None:
+    """Unlink a guardian from a child (the guardian stays, with any other children)."""
+    audit_record(
+        by=by,
+        school=guardianship.student.school,
+        action="guardian_remove",
+        target=guardianship.student,
+        guardian=str(guardianship.guardian),
+        relation=guardianship.relation,
+    )
+    guardianship.delete()

@@ -80,6 +80,23 @@ school_patterns = [
     path("<int:school_pk>/terms/new/", views.term_edit, name="term-create"),
     path("<int:school_pk>/terms/<int:pk>/", views.term_edit, name="term-update"),
     path("students/<int:pk>/", views.student_detail, name="student-detail"),
+    path("students/<int:pk>/edit/", views.student_edit, name="student-edit"),
+    path(
+        "students/<int:student_pk>/guardians/new/",
+        views.guardianship_edit,
+        name="guardianship-create",
+    ),
+    path(
+        "students/<int:student_pk>/guardians/<int:pk>/",
+        views.guardianship_edit,
+        name="guardianship-update",
+    ),
+    path(
+        "students/<int:student_pk>/guardians/<int:pk>/remove/",
+        views.guardianship_remove,
+        name="guardianship-remove",
+    ),
+    path("<int:school_pk>/audit/", views.audit_list, name="audit-list"),
     path(
         "students/<int:pk>/invitation/",
         views.student_invitation_issue,

@@ -13,8 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from afterschool.register import permissions, selectors, services
-from afterschool.register.forms import ActivationForm, HeadTeacherForm, StaffAddForm, TermForm
-from afterschool.register.models import InvitationCode, School
+from afterschool.register.forms import (
+    ActivationForm,
+    GuardianshipForm,
+    HeadTeacherForm,
+    StaffAddForm,
+    StudentForm,
+    TermForm,
+)
+from afterschool.register.models import Homeroom, InvitationCode, School
 
 
 @login_required
@@ -436,3 +443,84 @@ def homeroom_head_teacher(request, pk):
     else:
         messages.error(request, _("请选择本校教师。"))
     return redirect("school:homeroom-detail", pk=homeroom.pk)
+
+
+# --- Editing one student and their guardians --------------------------------------------------------
+
+
+def _managed_student_or_404(request, pk):
+    student = selectors.student_get(request.user, pk)
+    if not permissions.can_manage_student(request.user, student):
+        raise Http404
+    return student
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def student_edit(request, pk):
+    student = _managed_student_or_404(request, pk)
+    homerooms = Homeroom.objects.filter(school=student.school).select_related("grade")
+    form = StudentForm(
+        request.POST or None, initial=StudentForm.initial_for(student), homerooms=homerooms
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_update(student=student, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, _("学生信息已保存。"))
+            return redirect("school:student-detail", pk=student.pk)
+    return render(request, "register/student_form.html", {"student": student, "form": form})
+
+
+@login_required
+def guardianship_edit(request, student_pk, pk=None):
+    """Add a guardian to a child (no ``pk``) or change one: name, mobile, relation, whether they may pick up."""
+    student = _managed_student_or_404(request, student_pk)
+    guardianship = (
+        get_object_or_404(student.guardianships.select_related("guardian"), pk=pk) if pk else None
+    )
+    initial = GuardianshipForm.initial_for(guardianship) if guardianship else None
+    form = GuardianshipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardianship_save(
+                student=student, by=request.user, guardianship=guardianship, **form.cleaned_data
+            )
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, _("监护人信息已保存。"))
+            return redirect("school:student-detail", pk=student.pk)
+    return render(
+        request,
+        "register/guardianship_form.html",
+        {"student": student, "guardianship": guardianship, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def guardianship_remove(request, student_pk, pk):
+    student = _managed_student_or_404(request, student_pk)
+    guardianship = get_object_or_404(student.guardianships.select_related("guardian"), pk=pk)
+    services.guardianship_remove(guardianship=guardianship, by=request.user)
+    messages.success(request, _("已移除监护人 %(name)s。") % {"name": guardianship.guardian.name})
+    return redirect("school:student-detail", pk=student.pk)
+
+
+@login_required
+def audit_list(request, school_pk):
+    """The school's register changes, newest first: who did what and when."""
+    school = selectors.school_get(request.user, school_pk)
+    entries = school.audit_entries.select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "register/audit_list.html", {"school": school, "page": page})

@@ -1,0 +1,148 @@
+import pytest
+from django.urls import reverse
+
+from afterschool.register.models import AuditEntry, Guardian, Guardianship
+from tests.factories import (
+    GuardianFactory,
+    GuardianshipFactory,
+    HomeroomFactory,
+    SchoolFactory,
+    StudentFactory,
+    bureau_staff,
+    school_admin,
+    teacher,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(client):
+    student = StudentFactory(name="张小明")
+    admin = school_admin(student.school, full_name="教务王老师")
+    client.force_login(admin)
+    return student, admin
+
+
+def _student_data(student, **changes):
+    data = {
+        "name": student.name,
+        "gender": student.gender,
+        "homeroom": student.homeroom_id,
+        "status": student.status,
+    }
+    data.update(changes)
+    return data
+
+
+def test_moving_a_student_to_another_class_is_recorded(client, setup):
+    student, admin = setup
+    other = HomeroomFactory(school=student.school)
+    response = client.post(
+        reverse("school:student-edit", kwargs={"pk": student.pk}),
+        _student_data(student, homeroom=other.pk, is_left_behind="on"),
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.homeroom == other and student.is_left_behind
+    entry = AuditEntry.objects.get(action="student_update")
+    assert entry.actor == admin and "homeroom" in entry.details["changes"]
+
+
+def test_a_student_cannot_move_to_another_schools_class(client, setup):
+    student, _ = setup
+    foreign = HomeroomFactory(school=SchoolFactory())
+    response = client.post(
+        reverse("school:student-edit", kwargs={"pk": student.pk}),
+        _student_data(student, homeroom=foreign.pk),
+    )
+    assert response.status_code == 200
+    student.refresh_from_db()
+    assert student.homeroom != foreign
+
+
+def test_an_empty_name_is_refused_by_field(client, setup):
+    student, _ = setup
+    response = client.post(
+        reverse("school:student-edit", kwargs={"pk": student.pk}), _student_data(student, name="")
+    )
+    assert "这个字段是必填项" in response.content.decode()
+
+
+def test_adding_a_guardian_by_mobile_reuses_the_person(client, setup):
+    student, _ = setup
+    sibling_parent = GuardianFactory(mobile="13600000001", name="李娜")
+    response = client.post(
+        reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
+        {"name": "李娜", "mobile": "136-0000-0001", "relation": "mother", "may_pick_up": "on"},
+    )
+    assert response.status_code == 302
+    link = Guardianship.objects.get(student=student)
+    assert link.guardian == sibling_parent and link.may_pick_up
+    assert Guardian.objects.filter(mobile="13600000001").count() == 1
+
+
+def test_withdrawing_pickup_permission_is_recorded_with_the_previous_value(client, setup):
+    student, admin = setup
+    link = GuardianshipFactory(student=student, relation="father", may_pick_up=True)
+    client.post(
+        reverse("school:guardianship-update", kwargs={"student_pk": student.pk, "pk": link.pk}),
+        {"name": link.guardian.name, "mobile": link.guardian.mobile, "relation": "father"},
+    )
+    link.refresh_from_db()
+    assert link.may_pick_up is False
+    entry = AuditEntry.objects.get(action="guardian_save")
+    assert entry.details["before"]["may_pick_up"] is True and entry.details["may_pick_up"] is False
+    assert entry.actor == admin
+
+
+def test_the_same_guardian_cannot_be_added_twice(client, setup):
+    student, _ = setup
+    link = GuardianshipFactory(student=student)
+    response = client.post(
+        reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
+        {"name": "x", "mobile": link.guardian.mobile, "relation": "other"},
+    )
+    assert "已登记为这名学生的监护人" in response.content.decode()
+
+
+def test_a_bad_mobile_names_the_field(client, setup):
+    student, _ = setup
+    response = client.post(
+        reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
+        {"name": "王五", "mobile": "1234", "relation": "other"},
+    )
+    assert "请输入 11 位大陆手机号" in response.content.decode()
+    assert not Guardian.objects.filter(name="王五").exists()
+
+
+def test_removing_a_guardian_keeps_the_person(client, setup):
+    student, _ = setup
+    link = GuardianshipFactory(student=student)
+    client.post(
+        reverse("school:guardianship-remove", kwargs={"student_pk": student.pk, "pk": link.pk})
+    )
+    assert not Guardianship.objects.filter(pk=link.pk).exists()
+    assert Guardian.objects.filter(pk=link.guardian_id).exists()
+    assert AuditEntry.objects.filter(action="guardian_remove").exists()
+
+
+def test_the_audit_page_shows_who_did_what(client, setup):
+    student, admin = setup
+    client.post(
+        reverse("school:student-edit", kwargs={"pk": student.pk}),
+        _student_data(student, name="张晓明"),
+    )
+    page = client.get(
+        reverse("school:audit-list", kwargs={"school_pk": student.school_id})
+    ).content.decode()
+    assert "修改学生信息" in page and "教务王老师" in page
+
+
+@pytest.mark.parametrize(
+    "make_user", [lambda s: teacher(s.school), lambda s: bureau_staff(s.school.district)]
+)
+def test_only_the_schools_admin_edits(client, make_user):
+    student = StudentFactory()
+    client.force_login(make_user(student))
+    assert client.get(reverse("school:student-edit", kwargs={"pk": student.pk})).status_code == 404
