@@ -5,7 +5,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -269,13 +268,7 @@ def teacher_today(request):
                 "service_day": bool(term and term.is_service_day(today)),
             }
         )
-    counts = {
-        h["homeroom"]: h["n"]
-        for h in selectors.students_for_user(request.user)
-        .filter(status="enrolled", homeroom__in=[h.pk for h in homerooms])
-        .values("homeroom")
-        .annotate(n=Count("pk"))
-    }
+    counts = selectors.enrolled_counts_by_homeroom(request.user, homerooms=homerooms)
     for h in homerooms:
         h.student_count = counts.get(h.pk, 0)
     return render(
@@ -292,9 +285,15 @@ def teacher_today(request):
 def family_home(request):
     if not permissions.is_parent(request.user):
         raise Http404
-    children = selectors.children_for_parent(request.user).prefetch_related(
-        "guardianships__guardian"
+    children = list(
+        selectors.children_for_parent(request.user).prefetch_related("guardianships__guardian")
     )
+    for child in children:
+        child.pickup_names = [
+            f"{g.guardian.name}（{g.get_relation_display()}）"
+            for g in child.guardianships.all()
+            if g.may_pick_up
+        ]
     return render(request, "family/home.html", {"children": children})
 
 

@@ -61,10 +61,6 @@ def test_teacher_home_shows_the_class_she_leads(demo, live_server, phone):
     expect(phone.get_by_role("link", name=re.compile("三年级（1）班"))).to_have_count(1)
 
 
-@pytest.mark.xfail(
-    reason="teacher_today counts with .distinct() + Student.Meta.ordering: DISTINCT adds the ordering "
-    "columns to GROUP BY, so each row is one student and the dict keeps the last (shows 7 and 1, not 10)"
-)
 def test_teacher_home_counts_the_children_of_each_class(demo, live_server, phone):
     log_in(phone, live_server, "demo-teacher")
     for room in ("三年级（1）班", "三年级（2）班"):

@@ -83,3 +83,20 @@ def test_family_home_runs_fixed_queries(client, school, django_assert_max_num_qu
     with django_assert_max_num_queries(7):
         page = client.get(reverse("family:home"))
     assert all(s.name in page.content.decode() for s in students)
+
+
+def test_teacher_today_counts_every_enrolled_child_of_each_class(client):
+    school = SchoolFactory()
+    user = teacher(school)
+    rooms = [HomeroomFactory(school=school, head_teacher=user), HomeroomFactory(school=school)]
+    TeachingAssignment.objects.create(teacher=user, homeroom=rooms[1], subject="数学")
+    for room, n in zip(rooms, (4, 2), strict=True):
+        for _ in range(n):
+            StudentFactory(school=school, homeroom=room)
+    StudentFactory(school=school, homeroom=rooms[1], status="transferred")
+    client.force_login(user)
+    response = client.get(reverse("teacher:today"))
+    assert {h.pk: h.student_count for h in response.context["homerooms"]} == {
+        rooms[0].pk: 4,
+        rooms[1].pk: 2,
+    }
