@@ -1,9 +1,13 @@
 """Django admin for the register. Roster import/export is wired in by ``register.roster`` (django-import-export)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
 
+from afterschool.register import roster, roster_views
 from afterschool.register.models import (
     AuditEntry,
     District,
@@ -125,12 +129,46 @@ class InvitationCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(ImportMixin, admin.ModelAdmin):
+    """Students, with the roster import (students and guardians) run by ``roster.roster_import``."""
+
     list_display = ("student_no", "name", "gender", "homeroom", "school", "status")
     list_filter = ("school", "status", "homeroom__grade__number")
     search_fields = ("student_no", "name")
     list_select_related = ("homeroom__grade", "school")
     inlines = [GuardianshipInline]
+
+    resource_classes = [roster.RosterResource]
+    import_form_class = roster_views.RosterAdminImportForm
+    confirm_form_class = roster_views.RosterAdminConfirmForm
+    tmp_storage_class = "afterschool.register.roster_views.RosterUploadStorage"
+    # roster_import records the import in the audit trail; one summary, not a log entry per row.
+    skip_admin_log = True
+
+    def get_import_formats(self):
+        return roster.ADMIN_FORMATS
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["school"] = import_form.cleaned_data["school"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        school = getattr(form, "cleaned_data", {}).get("school") if form is not None else None
+        return {"school": school}
+
+    def process_result(self, result, request):
+        if result.has_validation_errors():
+            # The register changed between preview and confirmation: nothing was saved.
+            for row in result.invalid_rows:
+                for field, errors in row.error_dict.items():
+                    messages.error(request, f"{row.number} {field}: {'；'.join(errors)}")
+            return HttpResponseRedirect(
+                reverse("admin:{}_{}_import".format(*self.get_model_info()))
+            )
+        return super().process_result(result, request)
 
 
 @admin.register(AuditEntry)

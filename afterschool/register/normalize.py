@@ -22,7 +22,10 @@ def clean_text(value) -> str:
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value))
     text = text.replace("\u200b", "").replace("\ufeff", "")
-    return _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
+    # A leading apostrophe is Excel's "this is text" marker (and how exports neutralise formulas); it
+    # leaks into CSV files as a character but is never part of a name, number or class.
+    return text[1:].lstrip() if text.startswith("'") else text
 
 
 def clean_name(value) -> str:
@@ -66,27 +69,37 @@ def normalize_grade(value) -> int | None:
     return n if n is not None and 1 <= n <= 9 else None
 
 
+_ROOM = r"(?P<room>[0-9]{1,2}|[一二三四五六七八九十]{1,3})"
 _CLASS_PATTERNS = [
-    # 三年级(2)班, 3年级2班, 初一(3)班, 三年级二班
-    re.compile(
-        r"^(?P<grade>初[一二三]|[0-9一二三四五六七八九]+年级?)\(?(?P<room>[0-9一二三四五六七八九十]+)\)?班?$"
-    ),
+    # 三年级(2)班, 3年级2班, 3年2班, 初一(3)班, 三年级二班
+    re.compile(r"^(?P<grade>初[一二三]|[1-9一二三四五六七八九]年级?)\(?" + _ROOM + r"\)?班?$"),
+    # 三(2)班, 3(2): a grade digit followed by the class in brackets
+    re.compile(r"^(?P<grade>[1-9一二三四五六七八九])\(" + _ROOM + r"\)班?$"),
     # 3.2, 3-2, 3/2, 3_2
     re.compile(r"^(?P<grade>[1-9])[.\-/_](?P<room>[0-9]{1,2})$"),
     # (2)班, 2班, 二班, 2
-    re.compile(r"^\(?(?P<room>[0-9一二三四五六七八九十]+)\)?班?$"),
+    re.compile(r"^\(?" + _ROOM + r"\)?班?$"),
 ]
 
 
-def normalize_homeroom(value, grade: int | None = None) -> tuple[int, int] | None:
-    """Read a class name into ``(grade, class number)``.
+def split_homeroom(value) -> tuple[int | None, int] | None:
+    """Read a class name into ``(grade or None, class number)``; the grade is None when the text names none.
 
-    Accepts "三年级(2)班", "3年级2班", "3.2", "3-2", "(2)班" and a bare "2" (then ``grade`` is needed). When
-    the text names a grade and ``grade`` is given too, they must agree; otherwise None.
+    Accepts "三年级(2)班", "3年级2班", "三(2)班", "3.2", "3-2", "(2)班", "2班" and a bare "2". Excel cells
+    arrive as numbers or dates: 3.2 typed into a number cell is the float 3.2, and "3-2" or "3/2" typed in
+    a Chinese-locale Excel becomes the date 3月2日, read here as grade 3, class 2.
     """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, datetime.datetime):
+        if value.time() != datetime.time(0, 0):
+            return None
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return (value.month, value.day) if 1 <= value.month <= 9 else None
     if isinstance(value, float) and not value.is_integer():
-        # Excel stores "3.2" typed into a number cell as the float 3.2, and "3.10" as 3.1: a float
-        # ending in .1 cannot tell class 1 from class 10, so it is refused rather than guessed.
+        # "3.10" typed into a number cell is stored as 3.1: a float ending in .1 cannot tell class 1
+        # from class 10, so it is refused rather than guessed.
         if round(value, 1) != value or f"{value:.1f}".endswith(".1"):
             return None
         value = f"{value:.1f}"
@@ -96,18 +109,29 @@ def normalize_homeroom(value, grade: int | None = None) -> tuple[int, int] | Non
         if not m:
             continue
         room = cn_number(m.group("room"))
-        found = normalize_grade(m.group("grade")) if "grade" in m.groupdict() else None
-        if room is None or room < 1 or room > 99:
+        if room is None or not 1 <= room <= 99:
             return None
-        if found is None and "grade" in m.groupdict():
-            return None
-        if found is not None and grade is not None and found != grade:
-            return None
-        final = found if found is not None else grade
-        if final is None:
-            return None
-        return final, room
+        if "grade" not in m.groupdict():
+            return None, room
+        found = normalize_grade(m.group("grade"))
+        return (found, room) if found is not None else None
     return None
+
+
+def normalize_homeroom(value, grade: int | None = None) -> tuple[int, int] | None:
+    """Read a class name into ``(grade, class number)``.
+
+    Accepts what ``split_homeroom`` accepts; a bare "2" or "(2)班" needs ``grade``. When the text names a
+    grade and ``grade`` is given too, they must agree; otherwise None.
+    """
+    parsed = split_homeroom(value)
+    if parsed is None:
+        return None
+    found, room = parsed
+    if found is not None and grade is not None and found != grade:
+        return None
+    final = found if found is not None else grade
+    return None if final is None else (final, room)
 
 
 def normalize_mobile(value) -> str | None:
@@ -125,11 +149,14 @@ def normalize_mobile(value) -> str | None:
     return text if re.fullmatch(r"1[3-9][0-9]{9}", text) else None
 
 
-_MALE = {"男", "M", "m", "male", "Male", "1", "男生"}
-_FEMALE = {"女", "F", "f", "female", "Female", "2", "女生"}
+_MALE = {"男", "M", "m", "male", "Male", "MALE", "1", "男生", "男性"}
+_FEMALE = {"女", "F", "f", "female", "Female", "FEMALE", "2", "女生", "女性"}
 
 
 def normalize_gender(value) -> str | None:
+    """男/女, M/F, 1/2 (the student register's codes) → "M" or "F"."""
+    if isinstance(value, bool):
+        return None
     text = clean_text(value)
     if text in _MALE:
         return "M"
@@ -141,6 +168,7 @@ def normalize_gender(value) -> str | None:
 _YES = {
     "是",
     "可",
+    "允许",
     "可以",
     "能",
     "Y",
@@ -158,6 +186,7 @@ _YES = {
 _NO = {
     "否",
     "不可",
+    "不允许",
     "不可以",
     "不能",
     "N",
@@ -176,6 +205,7 @@ _NO = {
 
 
 def normalize_bool(value, default: bool | None = None) -> bool | None:
+    """是/否, Y/N, 1/0, √/×, TRUE/FALSE cells → bool; empty → ``default``; anything else → None."""
     if isinstance(value, bool):
         return value
     text = clean_text(value)
@@ -209,10 +239,19 @@ RELATIONS = {
     "其它": "other",
     "亲属": "other",
     "监护人": "other",
+    "叔叔": "other",
+    "伯伯": "other",
+    "姑姑": "other",
+    "舅舅": "other",
+    "阿姨": "other",
+    "姨妈": "other",
+    "哥哥": "other",
+    "姐姐": "other",
 }
 
 
 def normalize_relation(value) -> str | None:
+    """父亲/爸爸/父, 外婆/姥姥 … → a ``Guardianship.Relation`` value; empty → "other"; unknown → None."""
     text = clean_text(value).replace(" ", "")
     if not text:
         return "other"
@@ -255,11 +294,13 @@ def normalize_priorities(value) -> set[str] | None:
 
 def normalize_student_no(value) -> str | None:
     """学籍号: letters and digits only (G + 18-digit ID, or a local number); Excel may hand us a float."""
+    if isinstance(value, bool | datetime.date | datetime.time):
+        return None
     if isinstance(value, float):
-        if not value.is_integer():
+        # Excel keeps 15 significant digits: a longer number typed into a number cell has already lost
+        # its last digits (110101200001011234 comes back as 110101200001011232), so it is refused.
+        if not value.is_integer() or abs(value) >= 1e15:
             return None
         value = int(value)
-    if isinstance(value, datetime.date):
-        return None
     text = clean_text(value).replace(" ", "").upper()
     return text if re.fullmatch(r"[A-Z0-9]{4,30}", text) else None

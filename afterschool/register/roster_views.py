@@ -1,15 +1,238 @@
-"""Roster import and export pages for school administrators (being built: see issue 2)."""
+"""Roster import and export pages for a school's administrators.
 
-from django.http import Http404
+Upload → preview (a dry run listing every bad row and every change) → confirm. Between preview and
+confirm the uploaded bytes wait in import-export's media tmp storage under a random name kept in the
+session, never in the page: the confirm form carries only a token that must match the session's.
+"""
+
+import contextlib
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage, storages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import MediaStorage
+
+from afterschool.register import permissions, selectors
+from afterschool.register.models import School
+from afterschool.register.roster import (
+    ADMIN_FORMATS,
+    RosterFileError,
+    roster_check_size,
+    roster_export,
+    roster_format_for,
+    roster_import,
+    roster_sniff,
+    roster_template,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "roster_upload"
 
 
-def _pending(request, school_pk):
-    raise Http404
+class RosterUploadStorage(MediaStorage):
+    """import-export's media tmp storage on the project's configured storage (``import_export`` or default)."""
+
+    def _configure_storage(self):
+        self._storage = (
+            storages["import_export"] if "import_export" in storages.backends else default_storage
+        )
+
+    def __init__(self, **kwargs):
+        super().__init__(MEDIA_FOLDER="roster-uploads", **kwargs)
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("名册文件"),
+        help_text=gettext_lazy("支持 .xlsx 和 .csv（UTF-8 或 GBK 编码）。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("先预览，不保存"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "预览无误后再确认导入。取消勾选则直接导入（有错误时仍不会保存任何数据）。"
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            roster_format_for(upload.name)
+            roster_check_size(upload.size)
+        except RosterFileError as e:
+            raise forms.ValidationError(e.message) from None
+        return upload
+
+
+class RosterAdminImportForm(ImportForm):
+    """The admin's import form (django-import-export) plus the roster's school, and the upload checks."""
+
+    school = forms.ModelChoiceField(queryset=School.objects.all(), label=gettext_lazy("学校"))
+    field_order = ["school", "resource", "import_file", "format"]
+
+    def clean(self):
+        data = super().clean()
+        upload, choice = data.get("import_file"), data.get("format")
+        if upload is not None and choice not in (None, ""):
+            try:
+                expected = roster_format_for(upload.name)
+                roster_check_size(upload.size)
+                upload.seek(0)
+                roster_sniff(upload.name, upload.read())
+                upload.seek(0)
+            except RosterFileError as e:
+                self.add_error("import_file", e.message)
+            else:
+                if ADMIN_FORMATS[int(choice)] is not expected:
+                    self.add_error("format", _("所选格式与文件扩展名不符。"))
+        return data
+
+
+class RosterAdminConfirmForm(ConfirmImportForm):
+    school = forms.ModelChoiceField(queryset=School.objects.all(), widget=forms.HiddenInput())
+
+
+def _managed_school_or_404(request, school_pk):
+    school = selectors.school_get(request.user, school_pk)
+    if not permissions.can_manage_school(request.user, school):
+        raise Http404
+    return school
+
+
+def _pending_uploads(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _forget_upload(request, school_pk) -> None:
+    """Drop the school's waiting upload, from the session and from storage."""
+    uploads = _pending_uploads(request)
+    pending = uploads.pop(str(school_pk), None)
+    if pending:
+        with contextlib.suppress(OSError, KeyError):
+            RosterUploadStorage(name=pending["name"]).remove()
+        request.session[SESSION_KEY] = uploads
+
+
+def _keep_upload(request, school_pk, upload, data: bytes) -> str:
+    """Store the previewed file for the confirm step; return the token the confirm form must send."""
+    _forget_upload(request, school_pk)
+    storage = RosterUploadStorage()
+    storage.save(data)
+    token = secrets.token_urlsafe(16)
+    uploads = _pending_uploads(request)
+    uploads[str(school_pk)] = {"name": storage.name, "file_name": upload.name, "token": token}
+    request.session[SESSION_KEY] = uploads
+    return token
+
+
+@login_required
+def roster_import_view(request, school_pk):
+    """Upload a roster; by default a dry run whose preview offers to confirm the import."""
+    school = _managed_school_or_404(request, school_pk)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        dry_run = form.cleaned_data["dry_run"]
+        data = upload.read(settings.ROSTER_UPLOAD_MAX_BYTES + 1)
+        result = roster_import(
+            school=school,
+            dataset_or_file=ContentFile(data, name=upload.name),
+            by=request.user,
+            dry_run=dry_run,
+        )
+        if result.saved:
+            _forget_upload(request, school.pk)
+            messages.success(request, _("名册已导入。") + result.summary())
+            return redirect("school:dashboard", school_pk=school.pk)
+        token = _keep_upload(request, school.pk, upload, data) if result.ok else ""
+        return render(
+            request,
+            "register/roster_preview.html",
+            {"school": school, "result": result, "token": token},
+        )
+    return render(request, "register/roster_import.html", {"school": school, "form": form})
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request, school_pk):
+    """Import the file shown in the preview, kept since the upload."""
+    school = _managed_school_or_404(request, school_pk)
+    pending = _pending_uploads(request).get(str(school.pk))
+    token = request.POST.get("token", "")
+    if not pending or not token or not secrets.compare_digest(pending["token"], token):
+        messages.error(request, _("预览已过期，请重新上传名册。"))
+        return redirect("school:roster-import", school_pk=school.pk)
+    try:
+        data = RosterUploadStorage(name=pending["name"]).read()
+    except OSError:
+        _forget_upload(request, school.pk)
+        messages.error(request, _("预览已过期，请重新上传名册。"))
+        return redirect("school:roster-import", school_pk=school.pk)
+    result = roster_import(
+        school=school,
+        dataset_or_file=ContentFile(data, name=pending["file_name"]),
+        by=request.user,
+        dry_run=False,
+    )
+    if not result.saved:
+        # The register changed since the preview (or a concurrent import): show what is wrong now.
+        return render(
+            request,
+            "register/roster_preview.html",
+            {"school": school, "result": result, "token": ""},
+        )
+    _forget_upload(request, school.pk)
+    messages.success(request, _("名册已导入。") + result.summary())
+    return redirect("school:dashboard", school_pk=school.pk)
+
+
+def _xlsx_response(data: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response
+
+
+@login_required
+def roster_export_view(request, school_pk):
+    """The school's roster as XLSX, in the import's columns (it imports back to no change)."""
+    school = _managed_school_or_404(request, school_pk)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_response(
+        roster_export(school=school),
+        _("{school}名册-{date}.xlsx").format(school=school.name, date=stamp),
+    )
+
+
+@login_required
+def roster_template_view(request, school_pk):
+    """The empty import template with an example row and an instructions sheet."""
+    _managed_school_or_404(request, school_pk)
+    return _xlsx_response(roster_template(), _("学生名册导入模板.xlsx"))
 
 
 urlpatterns = [
-    path("<int:school_pk>/roster/import/", _pending, name="roster-import"),
-    path("<int:school_pk>/roster/export/", _pending, name="roster-export"),
-    path("<int:school_pk>/roster/template/", _pending, name="roster-template"),
+    path("<int:school_pk>/roster/import/", roster_import_view, name="roster-import"),
+    path(
+        "<int:school_pk>/roster/import/confirm/",
+        roster_import_confirm,
+        name="roster-import-confirm",
+    ),
+    path("<int:school_pk>/roster/export/", roster_export_view, name="roster-export"),
+    path("<int:school_pk>/roster/template/", roster_template_view, name="roster-template"),
 ]
