@@ -184,9 +184,7 @@ def floor(school, rows) -> float:
             Student.objects.bulk_create(list(students.values()))
             Guardian.objects.bulk_create([g for _no, g in guardians], batch_size=2000)
             for no, g in guardians:
-                links.append(
-                    Guardianship(student=students[no], guardian=g, relation="mother")
-                )
+                links.append(Guardianship(student=students[no], guardian=g, relation="mother"))
             Guardianship.objects.bulk_create(links, batch_size=2000)
 
     seconds, _ = _timed(run)
@@ -224,8 +222,8 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.core.files.base import ContentFile
+    from django.core.management import call_command
 
     from afterschool.register.models import District, Guardian, School, Student
     from afterschool.register.roster import roster_import, roster_read
