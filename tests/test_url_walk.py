@@ -41,6 +41,7 @@ OBJECT_URLS = {
     "school:term-create": ("school", "get", ["admin"]),
     "school:term-update": ("term", "get", ["admin"]),
     "school:roster-import": ("school", "get", ["admin"]),
+    "school:roster-import-confirm": ("school", "post", ["admin"]),
     "school:roster-export": ("school", "get", ["admin"]),
     "school:roster-template": ("school", "get", ["admin"]),
     "school:student-detail": ("student", "get", ["admin", "bureau", "head_teacher"]),
@@ -160,7 +161,10 @@ def world():
     }
     term = TermFactory(school=school)
     role = RoleFactory(kind=Role.Kind.DUTY_LEADER, school=school)
-    return World(school, student, homeroom, invitation, term, role, insiders, outsiders)
+    insiders_parent_link = insiders["parent"].guardian.guardianships.get(student=student)
+    world = World(school, student, homeroom, invitation, term, role, insiders, outsiders)
+    world.guardianship_pk = insiders_parent_link.pk
+    return world
 
 
 def _values(world):
@@ -174,7 +178,7 @@ def _values(world):
         "student_nested": {"student_pk": world.student.pk},
         "guardianship": {
             "student_pk": world.student.pk,
-            "pk": world.student.guardianships.first().pk,
+            "pk": world.guardianship_pk,
         },
     }
 

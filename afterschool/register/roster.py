@@ -37,6 +37,7 @@ from import_export.instance_loaders import BaseInstanceLoader, CachedInstanceLoa
 from import_export.results import Result, RowResult
 
 from afterschool.register.audit import audit_record
+from afterschool.register.bulk import insert_objects, insert_rows
 from afterschool.register.models import (
     Grade,
     Guardian,
@@ -386,33 +387,35 @@ class RosterXLSX(base_formats.XLSX):
     """django-import-export's XLSX, checked before it is opened, keeping each row's spreadsheet number.
 
     Reads the first sheet that has a roster header (the template's instructions sheet may be the active
-    one), and accepts a title row above the header.
+    one), and accepts a title row above the header. Reading uses calamine (python-calamine), which reads a
+    workbook more than ten times faster than openpyxl; openpyxl still writes the export and the template.
     """
 
     def create_dataset(self, in_stream):
-        import openpyxl
+        from python_calamine import CalamineError, CalamineWorkbook
 
         data = in_stream if isinstance(in_stream, bytes) else in_stream.read()
         _check_xlsx(data)
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as e:  # openpyxl raises many kinds of errors on a damaged file
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheets = [book.get_sheet_by_name(name) for name in book.sheet_names]
+        except (CalamineError, ValueError, OSError) as e:
             logger.info("roster: unreadable xlsx: %r", e)
             raise RosterFileError(
                 _("无法打开该 Excel 工作簿，文件可能已损坏。请在 Excel 中重新保存后再上传。")
             ) from None
-        try:
-            chosen = None
-            for sheet in book.worksheets:
-                head = list(sheet.iter_rows(max_row=_HEADER_SCAN_ROWS, values_only=True))
-                keys = {_header_key(c) for row in head for c in row if not _blank(c)}
-                if STUDENT_NO in keys and NAME in keys:
-                    chosen = sheet
-                    break
-            sheet = chosen or book.active or book.worksheets[0]
-            return _dataset_from_rows(enumerate(sheet.iter_rows(values_only=True), 1))
-        finally:
-            book.close()
+        if not sheets:
+            raise RosterFileError(_("文件中没有任何内容。"))
+        chosen = sheets[0]
+        for sheet in sheets:
+            head = sheet.to_python(skip_empty_area=False, nrows=_HEADER_SCAN_ROWS)
+            keys = {_header_key(c) for row in head for c in row if not _blank(c)}
+            if STUDENT_NO in keys and NAME in keys:
+                chosen = sheet
+                break
+        # calamine gives "" for an empty cell where openpyxl gave None; the parser treats both as blank.
+        rows = chosen.to_python(skip_empty_area=False)
+        return _dataset_from_rows(enumerate(rows, 1))
 
 
 class RosterCSV(base_formats.CSV):
@@ -945,6 +948,16 @@ class StudentResource(resources.ModelResource):
     def get_bulk_update_fields(self):
         return [*super().get_bulk_update_fields(), "updated_at"]
 
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """import-export's bulk create, through COPY on PostgreSQL (``bulk.insert_objects``)."""
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                insert_objects(self.create_instances)
+            except Exception as e:
+                self.handle_import_error(result, e, raise_errors)
+            finally:
+                self.create_instances.clear()
+
 
 # --- The service ------------------------------------------------------------------------------------
 
@@ -1162,14 +1175,9 @@ class _Plan:
 
         guardians = {mobile: g.pk for mobile, g in self.guardians.items()}
         if self.new_guardians:
-            created = Guardian.objects.bulk_create(
-                [
-                    Guardian(name=line.guardian_name, mobile=line.mobile)
-                    for line in self.new_guardians
-                ],
-                batch_size=2000,
-            )
-            guardians.update({g.mobile: g.pk for g in created})
+            rows = [(line.guardian_name, line.mobile) for line in self.new_guardians]
+            ids = insert_rows(Guardian, ["name", "mobile"], rows, return_ids=True)
+            guardians.update({mobile: pk for (_name, mobile), pk in zip(rows, ids, strict=True)})
         if self.renamed:
             names = {line.mobile: line.guardian_name for line in self.lines if line.mobile}
             Guardian.objects.bulk_update(
@@ -1179,17 +1187,18 @@ class _Plan:
             )
 
         if self.new_links:
-            Guardianship.objects.bulk_create(
+            insert_rows(
+                Guardianship,
+                ["student_id", "guardian_id", "relation", "may_pick_up"],
                 [
-                    Guardianship(
-                        student_id=students[line.student_no],
-                        guardian_id=guardians[line.mobile],
-                        relation=line.relation,
-                        may_pick_up=line.may_pick_up,
+                    (
+                        students[line.student_no],
+                        guardians[line.mobile],
+                        line.relation,
+                        line.may_pick_up,
                     )
                     for line in self.new_links
                 ],
-                batch_size=2000,
             )
         if self.changed_links:
             Guardianship.objects.bulk_update(
