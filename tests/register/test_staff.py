@@ -143,5 +143,7 @@ def test_the_homeroom_page_offers_the_schools_teachers_as_head_teacher(client):
     teacher(school, full_name="钱老师")
     teacher(SchoolFactory(), full_name="孙老师")
     client.force_login(school_admin(school))
-    page = client.get(reverse("school:homeroom-detail", kwargs={"pk": homeroom.pk})).content.decode()
+    page = client.get(
+        reverse("school:homeroom-detail", kwargs={"pk": homeroom.pk})
+    ).content.decode()
     assert "钱老师" in page and "孙老师" not in page
