@@ -27,3 +27,19 @@ def test_an_explicit_choice_of_english_is_honoured(client):
 
 def test_pages_declare_chinese_for_fonts_and_screen_readers(client):
     assert '<html lang="zh-CN">' in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_grade_names_use_digits_outside_chinese():
+    from django.utils import translation
+
+    from afterschool.register.models import grade_name
+
+    assert grade_name(3) == "三年级" and grade_name(8) == "初二"
+    with translation.override("en"):
+        assert "3" in grade_name(3) and "三" not in grade_name(3)
+        assert "2" in grade_name(8)
+
+
+def test_every_page_offers_the_language_switch(client):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert 'action="/i18n/setlang/"' in page and "English" in page and "简体中文" in page

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from afterschool.register.normalize import CN_NUMERALS
@@ -216,9 +217,11 @@ class Grade(models.Model):
 
 
 def grade_name(number: int) -> str:
+    """三年级, 初一 in Chinese; digits in other languages ("Grade 3", "Junior 1")."""
+    chinese = (get_language() or "zh-hans").startswith("zh")
     if number >= 7:
-        return str(_("初{n}")).format(n=CN_NUMERALS[number - 6])
-    return str(_("{n}年级")).format(n=CN_NUMERALS[number])
+        return str(_("初{n}")).format(n=CN_NUMERALS[number - 6] if chinese else number - 6)
+    return str(_("{n}年级")).format(n=CN_NUMERALS[number] if chinese else number)
 
 
 class Homeroom(models.Model):
