@@ -11,3 +11,26 @@ def email_send(*, subject: str, body: str, to: list[str], html_body: str | None 
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@shared_task
+def roster_uploads_purge() -> int:
+    """Delete roster uploads left waiting (previewed, never confirmed) longer than the allowed age."""
+    import datetime
+
+    from django.conf import settings
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    storage = storages["import_export"]
+    folder = "django-import-export"
+    if not storage.exists(folder):
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.ROSTER_UPLOAD_MAX_AGE_HOURS)
+    removed = 0
+    for name in storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+            removed += 1
+    return removed

@@ -12,6 +12,7 @@ DEMO_PASSWORD = "afterschool-demo"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "import_export": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 _ = env
 
