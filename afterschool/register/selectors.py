@@ -23,15 +23,12 @@ def school_get(user, pk) -> School:
     return get_object_or_404(schools_for_user(user), pk=pk)
 
 
-def students_for_user(user) -> QuerySet[Student]:
-    """Every student the user may see.
+def _staff_scope(user, *, homeroom: str) -> Q:
+    """What school roles and the bureau see, for a model reaching its homeroom through ``homeroom``.
 
-    School admins and duty leaders: their schools. Teachers: the homerooms they lead or teach. Parents:
-    their own children. Bureau staff: the schools of their district, read-only. Provider staff see
-    children only through the sections they teach, which arrive with scheduling.
+    School admins and duty leaders: their schools. Teachers: the homerooms they lead or teach. Bureau
+    staff: the schools of their district, read-only.
     """
-    if not user.is_authenticated:
-        return Student.objects.none()
     condition = Q(pk__in=[])
     whole_school = permissions.school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER)
     if whole_school:
@@ -39,11 +36,23 @@ def students_for_user(user) -> QuerySet[Student]:
     teacher_schools = permissions.school_ids_with(user, Kind.TEACHER)
     if teacher_schools:
         condition |= Q(school__in=teacher_schools) & (
-            Q(homeroom__head_teacher=user) | Q(homeroom__teaching_assignments__teacher=user)
+            Q(**{f"{homeroom}head_teacher": user})
+            | Q(**{f"{homeroom}teaching_assignments__teacher": user})
         )
     bureau = permissions.district_ids_with_bureau_role(user)
     if bureau:
         condition |= Q(school__district__in=bureau)
+    return condition
+
+
+def students_for_user(user) -> QuerySet[Student]:
+    """Every student the user may see: as staff (see ``_staff_scope``), and their own children as a parent.
+
+    Provider staff see children only through the sections they teach, which arrive with scheduling.
+    """
+    if not user.is_authenticated:
+        return Student.objects.none()
+    condition = _staff_scope(user, homeroom="homeroom__")
     if permissions.is_parent(user):
         condition |= Q(guardianships__guardian__user=user)
     return Student.objects.filter(condition).distinct()
@@ -68,23 +77,11 @@ def student_list(user, *, school: School, homeroom=None, query: str = "") -> Que
 
 
 def homerooms_for_user(user) -> QuerySet[Homeroom]:
-    """Homerooms the user may open: all of their schools for admins, duty leaders and bureau; led or taught ones for teachers."""
+    """Homerooms the user may open: whole schools for admins, duty leaders and the bureau; led or taught ones for teachers."""
     if not user.is_authenticated:
         return Homeroom.objects.none()
-    condition = Q(pk__in=[])
-    whole_school = permissions.school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER)
-    if whole_school:
-        condition |= Q(school__in=whole_school)
-    teacher_schools = permissions.school_ids_with(user, Kind.TEACHER)
-    if teacher_schools:
-        condition |= Q(school__in=teacher_schools) & (
-            Q(head_teacher=user) | Q(teaching_assignments__teacher=user)
-        )
-    bureau = permissions.district_ids_with_bureau_role(user)
-    if bureau:
-        condition |= Q(school__district__in=bureau)
     return (
-        Homeroom.objects.filter(condition)
+        Homeroom.objects.filter(_staff_scope(user, homeroom=""))
         .distinct()
         .select_related("grade", "school", "head_teacher")
     )
