@@ -53,11 +53,13 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -q
+	@echo "== the suite on SQLite, Celery eager"
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -q
 
 test-postgres: $(STAMP)
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null \
 	   && $(PY) -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping()" 2>/dev/null; then \
+	  echo "== the suite on PostgreSQL ($(PG_TEST_URL)) + Redis ($(REDIS_TEST_URL))"; \
 	  DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q; \
 	elif [ -n "$$CI" ]; then \
 	  echo "CI: PostgreSQL ($(PG_TEST_URL)) or Redis ($(REDIS_TEST_URL)) is not reachable"; exit 1; \
