@@ -25,3 +25,16 @@ class UsernameOrMobileBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lockout_username(request, credentials=None) -> str:
+    """The name django-axes counts failures against: one per account, however the mobile was typed.
+
+    Without this, "13812345678", "+86 138 1234 5678" and "138-1234-5678" would each get their own
+    allowance of failed attempts at the same account.
+    """
+    raw = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = request.POST.get("username", "")
+    raw = (raw or "").strip()
+    return normalize_mobile(raw) or raw.lower()

@@ -142,6 +142,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "afterschool.register.backends.lockout_username"
 
 # Invitation codes printed on the letter to parents.
 INVITATION_CODE_VALID_DAYS = env.int("INVITATION_CODE_VALID_DAYS", default=60)

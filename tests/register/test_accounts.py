@@ -293,3 +293,23 @@ def test_role_scope_is_enforced_by_the_database():
     user = UserFactory()
     with pytest.raises(IntegrityError):
         Role.objects.create(user=user, kind=Role.Kind.BUREAU_STAFF, school=SchoolFactory())
+
+
+def test_typing_the_mobile_differently_does_not_buy_more_attempts(client, settings):
+    student = StudentFactory()
+    parent_of(student, mobile="13812345678")
+    spellings = [
+        "13812345678",
+        "+86 138 1234 5678",
+        "138-1234-5678",
+        "+8613812345678",
+        "0086 13812345678",
+    ]
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("accounts:login"), {"username": spellings[i % len(spellings)], "password": "x"}
+        )
+    response = client.post(
+        reverse("accounts:login"), {"username": "138 1234 5678", "password": PASSWORD}
+    )
+    assert response.status_code == 429
