@@ -2,7 +2,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterschool.settings.dev")
+# As wsgi.py: a worker started without settings must not run with the development ones.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterschool.settings.production")
 
 app = Celery("afterschool")
 app.config_from_object("django.conf:settings", namespace="CELERY")

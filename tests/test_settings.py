@@ -106,9 +106,3 @@ def test_the_cjk_font_check_names_the_package_to_install(monkeypatch):
     monkeypatch.setattr(checks, "installed_cjk_fonts", lambda: [])
     (warning,) = checks.cjk_font_check(None)
     assert "fonts-noto-cjk" in warning.hint
-
-
-def test_a_cjk_font_is_installed_here():
-    from afterschool import checks
-
-    assert checks.installed_cjk_fonts(), "install fonts-noto-cjk (make system-deps)"

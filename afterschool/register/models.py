@@ -380,7 +380,11 @@ class Guardian(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name}（{self.mobile[:3]}****{self.mobile[-4:]}）"
+        return f"{self.name}（{self.masked_mobile}）"
+
+    @property
+    def masked_mobile(self) -> str:
+        return f"{self.mobile[:3]}****{self.mobile[-4:]}"
 
 
 class Guardianship(models.Model):
@@ -487,6 +491,12 @@ class Role(models.Model):
 class InvitationCode(models.Model):
     """A single-use code printed on the letter to parents; a guardian activates their account with it."""
 
+    class State(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        USED = "used", _("已使用")
+        EXPIRED = "expired", _("已过期")
+        REVOKED = "revoked", _("已作废")
+
     student = models.ForeignKey(
         Student, on_delete=models.CASCADE, related_name="invitation_codes", verbose_name=_("学生")
     )
@@ -528,16 +538,16 @@ class InvitationCode(models.Model):
                 condition=Q(created_at__lt=models.F("expires_at")),
                 name="invitation_expires_after_creation",
             ),
+            # One live code per child: issuing a new one revokes the old, even under a double click.
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_code_per_student",
+            ),
         ]
 
     def __str__(self):
         return f"{self.student} {self.code}"
-
-    class State(models.TextChoices):
-        ACTIVE = "active", _("有效")
-        USED = "used", _("已使用")
-        EXPIRED = "expired", _("已过期")
-        REVOKED = "revoked", _("已作废")
 
     @property
     def state(self) -> str:
@@ -556,6 +566,19 @@ class InvitationCode(models.Model):
 class AuditEntry(models.Model):
     """Who changed the register, when and how: appended, never edited."""
 
+    class Action(models.TextChoices):
+        INVITATION_ISSUE = "invitation_issue", _("生成邀请码")
+        INVITATION_REVOKE = "invitation_revoke", _("作废邀请码")
+        INVITATION_REDEEM = "invitation_redeem", _("家长使用邀请码")
+        TERM_SAVE = "term_save", _("保存学期")
+        STAFF_ADD = "staff_add", _("添加教职工")
+        ROLE_REMOVE = "role_remove", _("取消角色")
+        HEAD_TEACHER_SET = "head_teacher_set", _("设置班主任")
+        STUDENT_UPDATE = "student_update", _("修改学生信息")
+        GUARDIAN_SAVE = "guardian_save", _("保存监护人")
+        GUARDIAN_REMOVE = "guardian_remove", _("移除监护人")
+        ROSTER_IMPORT = "roster_import", _("导入名册")
+
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -573,7 +596,7 @@ class AuditEntry(models.Model):
         related_name="audit_entries",
         verbose_name=_("学校"),
     )
-    action = models.CharField(_("操作"), max_length=50)
+    action = models.CharField(_("操作"), max_length=50, choices=Action.choices)
     target = models.CharField(_("对象"), max_length=200, blank=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
@@ -583,22 +606,5 @@ class AuditEntry(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["school", "-at"])]
 
-    ACTION_LABELS = {
-        "invitation_issue": _("生成邀请码"),
-        "invitation_revoke": _("作废邀请码"),
-        "invitation_redeem": _("家长使用邀请码"),
-        "term_save": _("保存学期"),
-        "staff_add": _("添加教职工"),
-        "role_remove": _("取消角色"),
-        "head_teacher_set": _("设置班主任"),
-        "student_update": _("修改学生信息"),
-        "guardian_save": _("保存监护人"),
-        "guardian_remove": _("移除监护人"),
-        "roster_import": _("导入名册"),
-    }
-
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
-
-    def get_action_display(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))

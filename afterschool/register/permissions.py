@@ -70,3 +70,27 @@ def home_url_name(user) -> str:
     if is_parent(user):
         return "family:home"
     return "accounts:no-role"
+
+
+def can_issue_invitation(user, student) -> bool:
+    """School admins, and the child's head teacher (parents are told to ask them for a new code)."""
+    if can_manage_student(user, student):
+        return True
+    return student.homeroom.head_teacher_id == user.pk and student.school_id in school_ids_with(
+        user, Kind.TEACHER
+    )
+
+
+def can_manage_homeroom_invitations(user, homeroom) -> bool:
+    if is_school_admin(user, homeroom.school):
+        return True
+    return homeroom.head_teacher_id == user.pk and homeroom.school_id in school_ids_with(
+        user, Kind.TEACHER
+    )
+
+
+def can_see_guardian_contacts(user, student) -> bool:
+    """Parents' phone numbers: the school's staff who may need to call them. The bureau sees them masked."""
+    return student.school_id in school_ids_with(
+        user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER, Kind.TEACHER
+    )

@@ -191,3 +191,63 @@ def enrolled_counts_by_homeroom(user, *, homerooms) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["homeroom"]: row["n"] for row in rows}
+
+
+def school_people_counts(*, school: School) -> dict[str, int]:
+    """Staff of the school, and enrolled children with at least one guardian using their account."""
+    from django.contrib.auth import get_user_model
+
+    return {
+        "staff_total": get_user_model().objects.filter(roles__school=school).distinct().count(),
+        "guardian_accounts": Student.objects.filter(
+            school=school,
+            status=Student.Status.ENROLLED,
+            guardianships__guardian__user__isnull=False,
+        )
+        .distinct()
+        .count(),
+    }
+
+
+def invitations_for_student(student, limit: int = 10):
+    return student.invitation_codes.select_related("used_by", "created_by")[:limit]
+
+
+def open_invitations(*, homeroom: Homeroom):
+    """The codes of a class that can still be used: for printing its letters."""
+    from django.utils import timezone
+
+    from afterschool.register.models import InvitationCode
+
+    return (
+        InvitationCode.objects.filter(
+            student__homeroom=homeroom,
+            student__status=Student.Status.ENROLLED,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("student")
+        .order_by("student__student_no")
+    )
+
+
+def students_needing_codes(*, homeroom: Homeroom) -> QuerySet[Student]:
+    """Enrolled children of a class with no guardian account yet and no live code."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from afterschool.register.models import InvitationCode
+
+    live_code = InvitationCode.objects.filter(
+        student=OuterRef("pk"),
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return (
+        Student.objects.filter(homeroom=homeroom, status=Student.Status.ENROLLED)
+        .exclude(guardianships__guardian__user__isnull=False)
+        .exclude(Exists(live_code))
+        .order_by("student_no")
+    )

@@ -1,5 +1,7 @@
 """Pages of the register: accounts, the school's dashboard and roster, the teacher's day, the family home."""
 
+import segno
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from afterschool.register import permissions, selectors, services
+from afterschool.register import permissions, selectors, services, throttle
 from afterschool.register.forms import (
     ActivationForm,
     GuardianshipForm,
@@ -41,16 +44,21 @@ def activate(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        ip = get_client_ip_address(request) or ""
+        code = services.normalize_invitation_code(data["code"])
+        if throttle.activation_blocked(ip=ip, code=code):
+            form.add_error(None, _("尝试次数过多，请一小时后再试，或联系班主任。"))
+            return render(request, "accounts/activate.html", {"form": form}, status=429)
         try:
             user = services.parent_account_activate(
-                code=data["code"],
+                code=code,
                 mobile=data["mobile"],
                 password=data.get("password1", ""),
                 user=request.user if logged_in else None,
             )
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            throttle.activation_failed(ip=ip, code=code)
+            _apply_errors(form, e)
         else:
             if not logged_in:
                 login(
@@ -93,10 +101,7 @@ def school_dashboard(request, school_pk):
         "grades": grades,
         "student_total": sum(g.student_count for g in grades),
         "homeroom_total": sum(g.homeroom_count for g in grades),
-        "staff_total": school.roles.values("user").distinct().count(),
-        "guardian_accounts": school.students.filter(guardianships__guardian__user__isnull=False)
-        .distinct()
-        .count(),
+        **selectors.school_people_counts(school=school),
         "can_manage": permissions.can_manage_school(request.user, school),
     }
     return render(request, "register/school_dashboard.html", context)
@@ -132,16 +137,17 @@ def student_detail(request, pk):
     if not (permissions.school_ids_with(request.user) or permissions.is_bureau(request.user)):
         raise Http404  # parents see their children on the family pages
     can_manage = permissions.can_manage_student(request.user, student)
+    can_invite = permissions.can_issue_invitation(request.user, student)
     return render(
         request,
         "register/student_detail.html",
         {
             "student": student,
             "guardianships": selectors.guardianships_for_student(student),
-            "invitations": student.invitation_codes.select_related("used_by", "created_by")[:10]
-            if can_manage
-            else [],
+            "invitations": selectors.invitations_for_student(student) if can_invite else [],
             "can_manage": can_manage,
+            "can_invite": can_invite,
+            "show_contacts": permissions.can_see_guardian_contacts(request.user, student),
         },
     )
 
@@ -163,6 +169,14 @@ def homeroom_detail(request, pk):
             "homeroom": homeroom,
             "students": students,
             "can_manage": can_manage,
+            "can_invite": permissions.can_manage_homeroom_invitations(request.user, homeroom),
+            "show_contacts": homeroom.school_id
+            in permissions.school_ids_with(
+                request.user,
+                permissions.Kind.SCHOOL_ADMIN,
+                permissions.Kind.DUTY_LEADER,
+                permissions.Kind.TEACHER,
+            ),
             "head_teacher_form": HeadTeacherForm(
                 initial={"head_teacher": homeroom.head_teacher_id},
                 teachers=selectors.teachers_for_school(school=homeroom.school),
@@ -176,15 +190,19 @@ def homeroom_detail(request, pk):
 @login_required
 @require_POST
 def homeroom_invitations_issue(request, pk):
-    """Issue fresh codes for a whole class, then show the letters to print."""
+    """Issue codes for the children of a class who have neither a parent account nor a live code.
+
+    Letters already sent home stay valid; families already using the service get no code they do not need.
+    """
     homeroom = selectors.homeroom_get(request.user, pk)
-    if not permissions.can_manage_school(request.user, homeroom.school):
+    if not permissions.can_manage_homeroom_invitations(request.user, homeroom):
         raise Http404
-    students = homeroom.students.filter(status="enrolled").order_by("student_no")
+    students = selectors.students_needing_codes(homeroom=homeroom)
     codes = services.invitation_code_issue(students=students, by=request.user)
-    messages.success(
-        request, _("已为 %(n)d 名学生生成新邀请码，旧的未使用邀请码已作废。") % {"n": len(codes)}
-    )
+    if codes:
+        messages.success(request, _("已为 %(n)d 名尚未开通的学生生成邀请码。") % {"n": len(codes)})
+    else:
+        messages.info(request, _("本班每名学生都已有有效邀请码或已开通家长账号，无需生成。"))
     return redirect("school:homeroom-letters", pk=homeroom.pk)
 
 
@@ -192,29 +210,34 @@ def homeroom_invitations_issue(request, pk):
 def homeroom_letters(request, pk):
     """Printable letters to parents, one per child, each with its active invitation code."""
     homeroom = selectors.homeroom_get(request.user, pk)
-    if not permissions.can_manage_school(request.user, homeroom.school):
+    if not permissions.can_manage_homeroom_invitations(request.user, homeroom):
         raise Http404
-    now = timezone.now()
-    codes = (
-        InvitationCode.objects.filter(
-            student__homeroom=homeroom,
-            used_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-        )
-        .select_related("student")
-        .order_by("student__student_no")
-    )
+    activate_url = request.build_absolute_uri(reverse("accounts:activate"))
+    letters = [
+        {
+            "invitation": code,
+            "url": f"{activate_url}?code={code.code}",
+            "qr": _qr_svg(f"{activate_url}?code={code.code}"),
+        }
+        for code in selectors.open_invitations(homeroom=homeroom)
+    ]
     return render(
-        request, "register/print/homeroom_letters.html", {"homeroom": homeroom, "codes": codes}
+        request,
+        "register/print/homeroom_letters.html",
+        {"homeroom": homeroom, "letters": letters, "activate_url": activate_url},
     )
+
+
+def _qr_svg(url: str) -> str:
+    """An inline SVG QR code: parents scan the letter with WeChat instead of typing the address."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=2)
 
 
 @login_required
 @require_POST
 def student_invitation_issue(request, pk):
     student = selectors.student_get(request.user, pk)
-    if not permissions.can_manage_student(request.user, student):
+    if not permissions.can_issue_invitation(request.user, student):
         raise Http404
     (code,) = services.invitation_code_issue(students=[student], by=request.user)
     messages.success(
@@ -231,7 +254,7 @@ def invitation_revoke(request, pk):
         pk=pk,
         student__in=selectors.students_for_user(request.user),
     )
-    if not permissions.can_manage_student(request.user, invitation.student):
+    if not permissions.can_issue_invitation(request.user, invitation.student):
         raise Http404
     try:
         services.invitation_code_revoke(invitation=invitation, by=request.user)

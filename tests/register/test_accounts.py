@@ -190,7 +190,7 @@ def test_a_code_needs_the_mobile_the_school_registered(client):
             "password2": "Xy-secret-77",
         },
     )
-    assert "不是这名学生登记的监护人手机号" in response.content.decode()
+    assert "邀请码或手机号不正确" in response.content.decode()
     code.refresh_from_db()
     assert code.state == InvitationCode.State.ACTIVE
 

@@ -134,7 +134,7 @@ def test_a_parents_number_with_another_name_is_refused(client):
     school = SchoolFactory()
     parent_of(StudentFactory(school=school), mobile="13800001111", full_name="王芳")
     client.force_login(school_admin(school))
-    assert "属于家长账号" in _add(client, school).content.decode()
+    assert "已是一位家长的账号" in _add(client, school).content.decode()
 
 
 def test_the_homeroom_page_offers_the_schools_teachers_as_head_teacher(client):

@@ -98,3 +98,17 @@ def test_bureau_reads_terms_but_cannot_create_them(client):
         in client.get(reverse("school:term-list", kwargs={"school_pk": school.pk})).content.decode()
     )
     assert _post(client, school).status_code == 404
+
+
+def test_saving_a_term_is_recorded_and_overlapping_terms_are_refused(client):
+    from afterschool.register.models import AuditEntry
+
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    _post(client, school)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.TERM_SAVE, school=school).count() == 1
+    response = _post(
+        client, school, name="另一个学期", start_date="2027-01-01", end_date="2027-06-30"
+    )
+    assert "日期重叠" in response.content.decode()
+    assert Term.objects.count() == 1

@@ -1,0 +1,29 @@
+"""Changes to the register. Each service validates, saves inside a transaction and records who did it."""
+
+from afterschool.register.services.invitations import (
+    invitation_code_issue,
+    invitation_code_revoke,
+    normalize_invitation_code,
+    parent_account_activate,
+)
+from afterschool.register.services.staff import homeroom_head_teacher_set, role_remove, staff_add
+from afterschool.register.services.students import (
+    guardianship_remove,
+    guardianship_save,
+    student_update,
+)
+from afterschool.register.services.terms import term_save
+
+__all__ = [
+    "guardianship_remove",
+    "guardianship_save",
+    "homeroom_head_teacher_set",
+    "invitation_code_issue",
+    "invitation_code_revoke",
+    "normalize_invitation_code",
+    "parent_account_activate",
+    "role_remove",
+    "staff_add",
+    "student_update",
+    "term_save",
+]

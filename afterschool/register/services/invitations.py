@@ -1,0 +1,231 @@
+"""Parents' invitation codes: issuing, revoking, and activating an account with one.
+
+A code proves that its holder has the school's letter for one child; the mobile number proves they are a
+guardian the school registered for that child. Together they create a parent's account, add a child to a
+logged-in parent, or reset a forgotten parent password. They never touch an account that holds a staff
+role, and never reset an account whose children are not all at the code's school.
+"""
+
+import datetime
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from afterschool.register.audit import audit_record
+from afterschool.register.models import AuditEntry, Guardian, InvitationCode, Student
+from afterschool.register.normalize import normalize_mobile
+
+# No 0/O, 1/I/L: the code is read off paper and typed on a phone.
+INVITATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INVITATION_LENGTH = 8
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(INVITATION_ALPHABET) for _ in range(INVITATION_LENGTH))
+
+
+def normalize_invitation_code(raw: str) -> str:
+    """Upper case, half-width (a Chinese keyboard types ａｂｃ２３), letters and digits only."""
+    text = unicodedata.normalize("NFKC", raw or "").upper()
+    return "".join(c for c in text if c.isascii() and c.isalnum())
+
+
+@transaction.atomic
+def invitation_code_issue(*, students, by, valid_days: int | None = None) -> list[InvitationCode]:
+    """Issue a fresh code for each student, revoking any unused code of theirs (expired ones too)."""
+    now = timezone.now()
+    # Lock the children: two admins (or a double click) issuing at once must not leave two live codes.
+    students = list(
+        Student.objects.select_for_update()
+        .filter(pk__in=[s.pk for s in students])
+        .select_related("school")
+    )
+    valid_days = valid_days or settings.INVITATION_CODE_VALID_DAYS
+    InvitationCode.objects.filter(
+        student__in=students, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now, revoked_by=by)
+    taken: set[str] = set()
+    while len(taken) < len(students):
+        batch = {_new_code() for _ in range(len(students) - len(taken))} - taken
+        batch -= set(InvitationCode.objects.filter(code__in=batch).values_list("code", flat=True))
+        taken |= batch
+    created = InvitationCode.objects.bulk_create(
+        [
+            InvitationCode(
+                student=student,
+                code=code,
+                created_by=by,
+                created_at=now,
+                expires_at=now + datetime.timedelta(days=valid_days),
+            )
+            for student, code in zip(students, sorted(taken), strict=True)
+        ]
+    )
+    by_school: dict[int, list[Student]] = {}
+    for student in students:
+        by_school.setdefault(student.school_id, []).append(student)
+    for group in by_school.values():
+        audit_record(
+            by=by,
+            school=group[0].school,
+            action=AuditEntry.Action.INVITATION_ISSUE,
+            target=_("%(n)d 名学生") % {"n": len(group)},
+            students=[s.pk for s in group],
+        )
+    return created
+
+
+@transaction.atomic
+def invitation_code_revoke(*, invitation: InvitationCode, by) -> InvitationCode:
+    """Revoke a code that has not been used: a lost letter, a code read out in the wrong group chat."""
+    invitation = (
+        InvitationCode.objects.select_for_update()
+        .select_related("student__school")
+        .get(pk=invitation.pk)
+    )
+    if invitation.state != InvitationCode.State.ACTIVE:
+        raise ValidationError(
+            _("该邀请码已%(state)s，无法作废。") % {"state": invitation.get_state_display()}
+        )
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = by
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        by=by,
+        school=invitation.student.school,
+        action=AuditEntry.Action.INVITATION_REVOKE,
+        target=invitation.student,
+        code=invitation.code,
+    )
+    return invitation
+
+
+# Said for a wrong code and for a right code with a wrong mobile alike: which one was right stays unsaid.
+WRONG_CODE_OR_MOBILE = _(
+    "邀请码或手机号不正确。请核对《致家长的一封信》上的邀请码，以及您在学校登记的手机号。"
+)
+
+
+@transaction.atomic
+def parent_account_activate(*, code: str, mobile: str, password: str, user=None):
+    """Redeem an invitation code: the guardian named by ``mobile`` gets (or links) a login and sees the child.
+
+    ``user`` is the logged-in account adding a child; it must carry the same mobile. Without ``user`` a new
+    account is created with the mobile as its login, or, for a guardian who already has a parent-only
+    account at this school, its password is reset to ``password``. Returns the user.
+    """
+    clean_mobile = normalize_mobile(mobile)
+    if clean_mobile is None:
+        raise ValidationError({"mobile": _("请输入 11 位手机号。")})
+    code = normalize_invitation_code(code)
+    invitation = (
+        InvitationCode.objects.select_for_update()
+        .select_related("student__school")
+        .filter(code=code)
+        .first()
+        if code
+        else None
+    )
+    guardian = (
+        Guardian.objects.select_for_update()
+        .filter(mobile=clean_mobile, guardianships__student=invitation.student)
+        .first()
+        if invitation
+        else None
+    )
+    if guardian is None:
+        raise ValidationError(WRONG_CODE_OR_MOBILE)
+    if invitation.state != InvitationCode.State.ACTIVE:
+        raise ValidationError(
+            {
+                "code": _("该邀请码%(state)s，请联系班主任重新获取。")
+                % {"state": invitation.get_state_display()}
+            }
+        )
+    school = invitation.student.school
+    if user is not None:
+        _bind(user=user, guardian=guardian, mobile=clean_mobile)
+    elif guardian.user is not None:
+        user = guardian.user
+        _check_resettable(user=user, guardian=guardian, school=school)
+        _validate_new_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    else:
+        user = _create_parent_account(guardian=guardian, mobile=clean_mobile, password=password)
+    invitation.used_at = timezone.now()
+    invitation.used_by = guardian
+    invitation.save(update_fields=["used_at", "used_by"])
+    audit_record(
+        by=user,
+        school=school,
+        action=AuditEntry.Action.INVITATION_REDEEM,
+        target=invitation.student,
+        guardian=guardian.pk,
+    )
+    return user
+
+
+def _bind(*, user, guardian: Guardian, mobile: str) -> None:
+    """A logged-in account takes a child's code: only for its own mobile number."""
+    if user.mobile != mobile:
+        raise ValidationError(
+            {"mobile": _("只能绑定您账号自己的手机号。请用该手机号的家长账号登录后再绑定。")}
+        )
+    if guardian.user_id not in (None, user.pk):
+        raise ValidationError({"mobile": _("该手机号已绑定到其他账号，请联系学校。")})
+    if guardian.user_id is None:
+        if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
+            raise ValidationError({"mobile": _("您的账号已绑定其他手机号，请联系学校。")})
+        guardian.user = user
+        guardian.save(update_fields=["user"])
+
+
+def _check_resettable(*, user, guardian: Guardian, school) -> None:
+    """A code resets only a parent's own account, and only when all their children are at the code's school.
+
+    A school can attach any mobile to one of its students and print a code for it: were that enough to reset
+    a password, one school could take over a parent (or a teacher who is also a parent) of another.
+    """
+    if user.is_staff or user.is_superuser or user.roles.exists():
+        raise ValidationError(
+            _(
+                "该手机号对应教职工账号，不能用邀请码重设密码。请在登录页使用“忘记密码”，或联系学校管理员。"
+            )
+        )
+    if guardian.guardianships.exclude(student__school=school).exists():
+        raise ValidationError(
+            _("该账号关联了其他学校的孩子，不能用本校邀请码重设密码。请联系学校管理员。")
+        )
+
+
+def _create_parent_account(*, guardian: Guardian, mobile: str, password: str):
+    _validate_new_password(password, None)
+    User = get_user_model()
+    taken = ValidationError({"mobile": _("该手机号已被其他账号使用，请联系学校。")})
+    if User.objects.filter(mobile=mobile).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=mobile, password=password, mobile=mobile, full_name=guardian.name
+            )
+    except IntegrityError as e:
+        raise taken from e
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    return user
+
+
+def _validate_new_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationError({"password1": e.messages}) from e

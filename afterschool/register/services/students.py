@@ -1,0 +1,119 @@
+"""One student and their guardians."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from afterschool.register.audit import audit_record
+from afterschool.register.models import AuditEntry, Guardian, Guardianship, Student
+from afterschool.register.normalize import normalize_mobile
+
+
+@transaction.atomic
+def student_update(*, student: Student, by, **changes) -> Student:
+    """Change a student's details: name, gender, homeroom (a move between classes), status, priority groups."""
+    allowed = {"name", "gender", "homeroom", "status", *Student.PRIORITY_FIELDS}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"student_update cannot change {sorted(unknown)}")
+    if "homeroom" in changes and changes["homeroom"].school_id != student.school_id:
+        raise ValidationError({"homeroom": _("只能调到本校的班级。")})
+    before = {field: str(getattr(student, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(student, field, value)
+    student.full_clean(exclude=["school", "student_no"])
+    student.save()
+    diff = {
+        f: [before[f], str(getattr(student, f))]
+        for f in changes
+        if before[f] != str(getattr(student, f))
+    }
+    if diff:
+        audit_record(
+            by=by,
+            school=student.school,
+            action=AuditEntry.Action.STUDENT_UPDATE,
+            target=student,
+            changes=diff,
+        )
+    return student
+
+
+@transaction.atomic
+def guardianship_save(
+    *,
+    student: Student,
+    by,
+    name: str,
+    mobile: str,
+    relation: str,
+    may_pick_up: bool,
+    guardianship=None,
+) -> Guardianship:
+    """Add a guardian to a child, or change one: found by mobile, so one person is one guardian across schools."""
+    clean_mobile = normalize_mobile(mobile)
+    if clean_mobile is None:
+        raise ValidationError({"mobile": _("请输入 11 位大陆手机号。")})
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("请填写监护人姓名。")})
+    if relation not in Guardianship.Relation.values:
+        raise ValidationError({"relation": _("请选择与学生的关系。")})
+    guardian = Guardian.objects.select_for_update().filter(mobile=clean_mobile).first()
+    if (
+        guardian is None
+        and guardianship is not None
+        and guardianship.guardian.mobile != clean_mobile
+    ):
+        # A new number for the same person only when nobody else uses it.
+        guardian = guardianship.guardian
+        guardian.mobile = clean_mobile
+    elif guardian is None:
+        guardian = Guardian(mobile=clean_mobile)
+    guardian.name = name
+    guardian.save()
+    clash = Guardianship.objects.filter(student=student, guardian=guardian)
+    if guardianship is not None:
+        clash = clash.exclude(pk=guardianship.pk)
+    if clash.exists():
+        raise ValidationError({"mobile": _("该手机号已登记为这名学生的监护人。")})
+    before = None
+    if guardianship is None:
+        guardianship = Guardianship(student=student)
+    else:
+        before = {
+            "guardian": str(guardianship.guardian),
+            "relation": guardianship.relation,
+            "may_pick_up": guardianship.may_pick_up,
+        }
+    guardianship.guardian, guardianship.relation, guardianship.may_pick_up = (
+        guardian,
+        relation,
+        may_pick_up,
+    )
+    guardianship.save()
+    audit_record(
+        by=by,
+        school=student.school,
+        action=AuditEntry.Action.GUARDIAN_SAVE,
+        target=student,
+        guardian=str(guardian),
+        relation=relation,
+        may_pick_up=may_pick_up,
+        before=before,
+    )
+    return guardianship
+
+
+@transaction.atomic
+def guardianship_remove(*, guardianship: Guardianship, by) -> None:
+    """Unlink a guardian from a child (the guardian stays, with any other children)."""
+    audit_record(
+        by=by,
+        school=guardianship.student.school,
+        action=AuditEntry.Action.GUARDIAN_REMOVE,
+        target=guardianship.student,
+        guardian=str(guardianship.guardian),
+        relation=guardianship.relation,
+    )
+    guardianship.delete()

@@ -1,0 +1,203 @@
+"""An invitation code opens a parent's own account and nothing more."""
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+
+from afterschool.register import services
+from afterschool.register.models import InvitationCode, Role
+from tests.factories import (
+    GuardianFactory,
+    GuardianshipFactory,
+    HomeroomFactory,
+    InvitationCodeFactory,
+    SchoolFactory,
+    StudentFactory,
+    bureau_staff,
+    school_admin,
+    teacher,
+)
+
+pytestmark = pytest.mark.django_db
+NEW = "Brand-new-pass-42"
+
+
+def _activate(client, code, mobile, password=NEW):
+    return client.post(
+        reverse("accounts:activate"),
+        {"code": code, "mobile": mobile, "password1": password, "password2": password},
+    )
+
+
+def test_another_school_cannot_take_over_a_teacher_who_is_also_a_parent(client):
+    # given: a teacher at school A, who linked her own child there with her staff account
+    school_a = SchoolFactory()
+    colleague = teacher(school_a, mobile="13811112222")
+    child = StudentFactory(school=school_a)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13811112222", user=colleague), student=child
+    )
+    # when: school B's admin puts her number on one of B's students and prints a code for it
+    school_b = SchoolFactory(district=school_a.district)
+    admin_b = school_admin(school_b)
+    decoy = StudentFactory(school=school_b)
+    services.guardianship_save(
+        student=decoy,
+        by=admin_b,
+        name="某家长",
+        mobile="13811112222",
+        relation="other",
+        may_pick_up=True,
+    )
+    (code,) = services.invitation_code_issue(students=[decoy], by=admin_b)
+    response = _activate(client, code.code, "13811112222")
+    # then
+    colleague.refresh_from_db()
+    assert colleague.check_password("pass-1234-word")
+    assert "不能用邀请码重设密码" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_another_school_cannot_reset_a_parent_of_a_child_elsewhere(client):
+    school_a = SchoolFactory()
+    child = StudentFactory(school=school_a)
+    guardian = GuardianFactory(mobile="13833334444")
+    GuardianshipFactory(guardian=guardian, student=child)
+    (first,) = services.invitation_code_issue(students=[child], by=None)
+    parent = services.parent_account_activate(
+        code=first.code, mobile="13833334444", password="Mine-own-77"
+    )
+    school_b = SchoolFactory(district=school_a.district)
+    decoy = StudentFactory(school=school_b)
+    GuardianshipFactory(guardian=guardian, student=decoy)
+    (code,) = services.invitation_code_issue(students=[decoy], by=school_admin(school_b))
+    response = _activate(client, code.code, "13833334444")
+    parent.refresh_from_db()
+    assert parent.check_password("Mine-own-77")
+    assert "关联了其他学校的孩子" in response.content.decode()
+
+
+def test_a_logged_in_account_binds_only_its_own_mobile(client):
+    student = StudentFactory()
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    stranger = teacher(SchoolFactory(), mobile="13900009999")
+    client.force_login(stranger)
+    response = client.post(
+        reverse("accounts:activate"), {"code": code.code, "mobile": "13855556666"}
+    )
+    assert "只能绑定您账号自己的手机号" in response.content.decode()
+    code.refresh_from_db()
+    assert code.state == InvitationCode.State.ACTIVE
+
+
+def test_wrong_code_and_wrong_mobile_get_the_same_answer(client):
+    student = StudentFactory()
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    wrong_code = _activate(client, "ZZZZZZZZ", "13855556666").content.decode()
+    wrong_mobile = _activate(client, code.code, "13800000000").content.decode()
+    assert "邀请码或手机号不正确" in wrong_code and "邀请码或手机号不正确" in wrong_mobile
+
+
+def test_guessing_against_one_code_is_stopped_after_five_tries(client):
+    student = StudentFactory()
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    for guess in range(5):
+        _activate(client, code.code, f"1380000000{guess}")
+    response = _activate(client, code.code, "13855556666")
+    assert response.status_code == 429
+    assert "尝试次数过多" in response.content.decode()
+    code.refresh_from_db()
+    assert code.state == InvitationCode.State.ACTIVE
+
+
+def test_one_address_is_stopped_after_twenty_failures(client):
+    for guess in range(20):
+        _activate(client, f"GUESS{guess:03d}", "13800000000")
+    assert _activate(client, "ANYTHING", "13800000000").status_code == 429
+
+
+def test_a_code_typed_on_a_chinese_keyboard_works(client):
+    student = StudentFactory()
+    guardian = GuardianFactory(mobile="13855556666")
+    GuardianshipFactory(guardian=guardian, student=student)
+    InvitationCodeFactory(student=student, code="ABCD2345")
+    response = _activate(client, "ａｂｃｄ２３４５", "13855556666")
+    assert response.status_code == 302
+    guardian.refresh_from_db()
+    assert guardian.user is not None
+
+
+def test_a_child_never_has_two_live_codes():
+    student = StudentFactory()
+    InvitationCodeFactory(student=student)
+    with pytest.raises(IntegrityError):
+        InvitationCodeFactory(student=student)
+
+
+def test_the_head_teacher_issues_a_code_for_her_class_and_no_other(client):
+    school = SchoolFactory()
+    head = teacher(school)
+    mine = StudentFactory(school=school, homeroom=HomeroomFactory(school=school, head_teacher=head))
+    other_room = HomeroomFactory(school=school)
+    Role.objects.create(
+        user=head, kind=Role.Kind.TEACHER, school=SchoolFactory()
+    )  # a second school
+    from afterschool.register.models import TeachingAssignment
+
+    TeachingAssignment.objects.create(teacher=head, homeroom=other_room, subject="体育")
+    theirs = StudentFactory(school=school, homeroom=other_room)
+    client.force_login(head)
+    assert (
+        client.post(reverse("school:student-invitation-issue", kwargs={"pk": mine.pk})).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("school:student-invitation-issue", kwargs={"pk": theirs.pk})
+        ).status_code
+        == 404
+    )
+    assert InvitationCode.objects.filter(student=mine).exists()
+    assert not InvitationCode.objects.filter(student=theirs).exists()
+
+
+def test_class_codes_skip_families_already_served(client):
+    school = SchoolFactory()
+    homeroom = HomeroomFactory(school=school)
+    activated, with_code, waiting = (
+        StudentFactory(school=school, homeroom=homeroom) for _ in range(3)
+    )
+    GuardianshipFactory(student=activated, guardian=GuardianFactory(user=teacher(SchoolFactory())))
+    (kept,) = services.invitation_code_issue(students=[with_code], by=None)
+    client.force_login(school_admin(school))
+    client.post(reverse("school:homeroom-invitations-issue", kwargs={"pk": homeroom.pk}))
+    kept.refresh_from_db()
+    assert kept.state == InvitationCode.State.ACTIVE
+    assert not InvitationCode.objects.filter(student=activated).exists()
+    assert InvitationCode.objects.filter(student=waiting, revoked_at__isnull=True).count() == 1
+
+
+def test_letters_carry_the_address_and_a_qr_code(client):
+    school = SchoolFactory()
+    student = StudentFactory(school=school)
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    client.force_login(school_admin(school))
+    page = client.get(
+        reverse("school:homeroom-letters", kwargs={"pk": student.homeroom_id})
+    ).content.decode()
+    assert f"http://testserver/accounts/activate/?code={code.code}" in page
+    assert "<svg" in page
+
+
+def test_the_bureau_sees_parents_numbers_masked_and_the_school_in_full(client):
+    student = StudentFactory()
+    GuardianshipFactory(student=student, guardian=GuardianFactory(mobile="13812345678"))
+    url = reverse("school:student-detail", kwargs={"pk": student.pk})
+    client.force_login(bureau_staff(student.school.district))
+    page = client.get(url).content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    client.force_login(school_admin(student.school))
+    assert 'href="tel:13812345678"' in client.get(url).content.decode()
