@@ -251,3 +251,24 @@ def students_needing_codes(*, homeroom: Homeroom) -> QuerySet[Student]:
         .exclude(Exists(live_code))
         .order_by("student_no")
     )
+
+
+def schools_worked_at(user) -> QuerySet[School]:
+    """The schools where the user holds any school role (their own working places, not the bureau's view)."""
+    return School.objects.filter(pk__in=permissions.school_ids_with(user)).order_by("code")
+
+
+def terms_for_school(*, school: School):
+    return school.terms.prefetch_related("calendar_days").order_by("-start_date")
+
+
+def homerooms_of_school(*, school: School) -> QuerySet[Homeroom]:
+    return (
+        Homeroom.objects.filter(school=school)
+        .select_related("grade")
+        .order_by("grade__number", "number")
+    )
+
+
+def audit_entries_for_school(*, school: School):
+    return school.audit_entries.select_related("actor")

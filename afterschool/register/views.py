@@ -23,7 +23,7 @@ from afterschool.register.forms import (
     StudentForm,
     TermForm,
 )
-from afterschool.register.models import Homeroom, InvitationCode, School
+from afterschool.register.models import InvitationCode, School
 
 
 @login_required
@@ -280,7 +280,7 @@ def teacher_today(request):
         )
     )
     led = [h for h in homerooms if h.head_teacher_id == request.user.pk]
-    schools = School.objects.filter(pk__in=permissions.school_ids_with(request.user))
+    schools = selectors.schools_worked_at(request.user)
     terms = []
     for school in schools:
         term = selectors.current_term(school)
@@ -336,7 +336,7 @@ def family_child(request, pk):
 @login_required
 def term_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
-    terms = school.terms.prefetch_related("calendar_days").order_by("-start_date")
+    terms = selectors.terms_for_school(school=school)
     return render(
         request,
         "register/term_list.html",
@@ -352,7 +352,7 @@ def term_list(request, school_pk):
 def term_edit(request, school_pk, pk=None):
     """Create a term (no ``pk``) or edit one: dates, service weekdays, holidays and swapped working days."""
     school = _managed_school_or_404(request, school_pk)
-    term = get_object_or_404(school.terms, pk=pk) if pk else None
+    term = get_object_or_404(selectors.terms_for_school(school=school), pk=pk) if pk else None
     initial = TermForm.initial_for(term) if term else None
     form = TermForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -488,7 +488,7 @@ def _apply_errors(form, error: ValidationError):
 @login_required
 def student_edit(request, pk):
     student = _managed_student_or_404(request, pk)
-    homerooms = Homeroom.objects.filter(school=student.school).select_related("grade")
+    homerooms = selectors.homerooms_of_school(school=student.school)
     form = StudentForm(
         request.POST or None, initial=StudentForm.initial_for(student), homerooms=homerooms
     )
@@ -543,6 +543,6 @@ def guardianship_remove(request, student_pk, pk):
 def audit_list(request, school_pk):
     """The school's register changes, newest first: who did what and when."""
     school = selectors.school_get(request.user, school_pk)
-    entries = school.audit_entries.select_related("actor")
+    entries = selectors.audit_entries_for_school(school=school)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "register/audit_list.html", {"school": school, "page": page})
