@@ -16,7 +16,9 @@ import contextlib
 import csv
 import datetime
 import gc
+import hashlib
 import io
+import json
 import logging
 import os
 import re
@@ -31,6 +33,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export import exceptions as import_export_exceptions
 from import_export import fields, resources
 from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader, CachedInstanceLoader
@@ -155,6 +158,17 @@ RELATION_LABELS = {
 GENDER_LABELS = {"M": "男", "F": "女"}
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+# A previewed upload waits in this folder of ``roster_upload_storage()`` until it is confirmed; the
+# hourly ``roster_uploads_purge`` task deletes the ones never confirmed.
+ROSTER_UPLOAD_FOLDER = "roster-uploads"
+
+
+def roster_upload_storage():
+    """The storage holding previewed uploads: ``STORAGES["import_export"]``, else the default storage."""
+    from django.core.files.storage import default_storage, storages
+
+    return storages["import_export"] if "import_export" in storages.backends else default_storage
+
 
 # --- Results ----------------------------------------------------------------------------------------
 
@@ -179,7 +193,7 @@ class RosterChange:
     """One change the import makes (or would make), for the preview: a new student, a renamed guardian…"""
 
     row: int
-    kind: str  # "update" (new rows are only counted)
+    kind: str  # "update", or "note" for something kept as it is (new rows are only counted)
     subject: str
     detail: str
 
@@ -199,6 +213,8 @@ class RosterResult:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     changes: list[RosterChange] = field(default_factory=list)
+    # What the import keeps although the file says otherwise (a guardian shared with another school).
+    notes: list[RosterChange] = field(default_factory=list)
     students_new: int = 0
     students_updated: int = 0
     students_unchanged: int = 0
@@ -210,10 +226,35 @@ class RosterResult:
     grades_new: int = 0
     homerooms_new: int = 0
     saved: bool = False
+    # The register changed after the preview: nothing was written, and this result is the new preview.
+    stale: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the planned changes, so the confirm step writes only the plan the preview showed."""
+        counts = [
+            self.rows,
+            self.students_new,
+            self.students_updated,
+            self.students_unchanged,
+            self.guardians_new,
+            self.guardians_renamed,
+            self.links_new,
+            self.links_updated,
+            self.links_unchanged,
+            self.grades_new,
+            self.homerooms_new,
+        ]
+        plan = [
+            counts,
+            sorted(str(c) for c in self.changes),
+            sorted(str(n) for n in self.notes),
+        ]
+        return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def has_changes(self) -> bool:
@@ -962,6 +1003,10 @@ class StudentResource(resources.ModelResource):
 # --- The service ------------------------------------------------------------------------------------
 
 
+def _masked(mobile: str) -> str:
+    return f"{mobile[:3]}****{mobile[-4:]}"
+
+
 def _chunks(items: list, size: int = 5000) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -1069,7 +1114,16 @@ class _Plan:
                 "pk", "student_id", "guardian_id", "relation", "may_pick_up", named=True
             ):
                 self.links[(link.student_id, link.guardian_id)] = link
-        ours = {guardian_id for _s, guardian_id in self.links}
+        # The schools each known guardian's children attend.
+        schools_of: dict[int, set[int]] = {}
+        for chunk in _chunks([g.pk for g in self.guardians.values()]):
+            for guardian_id, school_id in (
+                Guardianship.objects.filter(guardian_id__in=chunk)
+                .order_by()
+                .values_list("guardian_id", "student__school_id")
+                .distinct()
+            ):
+                schools_of.setdefault(guardian_id, set()).add(school_id)
         self.new_guardians: list[_Line] = []
         self.renamed: list[Guardian] = []
         for mobile, line in guardian_lines.items():
@@ -1077,25 +1131,49 @@ class _Plan:
             if guardian is None:
                 result.guardians_new += 1
                 self.new_guardians.append(line)
-            elif guardian.name != line.guardian_name:
-                masked = f"{mobile[:3]}****{mobile[-4:]}"
-                subject = _("监护人 {name}（{mobile}）").format(
-                    name=line.guardian_name, mobile=masked
+                continue
+            schools = schools_of.get(guardian.pk, set())
+            # Counted as new when new to this school: the count must not tell that the mobile is
+            # already registered elsewhere.
+            if school.pk not in schools:
+                result.guardians_new += 1
+            if guardian.name == line.guardian_name:
+                continue
+            subject = _("监护人 {name}（{mobile}）").format(
+                name=line.guardian_name, mobile=_masked(mobile)
+            )
+            if schools - {school.pk}:
+                # Another school's record stands: linked under the name it has. The name is the
+                # one person's, as the other school typed it; it shows a mistyped mobile before a
+                # stranger is linked. The other school and its children are never named.
+                result.notes.append(
+                    RosterChange(
+                        line.row,
+                        "note",
+                        subject,
+                        _("手机号 {mobile} 已登记在其他学校，姓名保持为“{name}”").format(
+                            mobile=_masked(mobile), name=guardian.name
+                        ),
+                    )
                 )
+            elif schools:
+                # Only this school's children: its roster decides the name.
                 result.guardians_renamed += 1
                 self.renamed.append(guardian)
-                # The old name is shown only when the guardian is already on this school's roster:
-                # a guardian of another school's children stays private.
-                detail = (
-                    _("该手机号已登记的监护人姓名“{a}”将更新为“{b}”（以本校名册为准）").format(
-                        a=guardian.name, b=line.guardian_name
-                    )
-                    if guardian.pk in ours
-                    else _("该手机号已登记为其他姓名，将更新为“{b}”（以本校名册为准）").format(
-                        b=line.guardian_name
+                result.changes.append(
+                    RosterChange(
+                        line.row,
+                        "update",
+                        subject,
+                        _("该手机号已登记的监护人姓名“{a}”将更新为“{b}”（以本校名册为准）").format(
+                            a=guardian.name, b=line.guardian_name
+                        ),
                     )
                 )
-                result.changes.append(RosterChange(line.row, "update", subject, detail))
+            else:
+                # Linked to no student at all: to this school a new guardian (counted above), named
+                # as its roster says, without telling that the mobile was registered before.
+                self.renamed.append(guardian)
 
         # Links: one per (student, guardian mobile).
         self.new_links: list[_Line] = []
@@ -1136,6 +1214,7 @@ class _Plan:
             else:
                 result.links_unchanged += 1
         result.changes.sort(key=lambda c: c.row)
+        result.notes.sort(key=lambda c: c.row)
 
     def write(self, by) -> None:
         school = self.school
@@ -1234,12 +1313,15 @@ def roster_import(
     by=None,
     dry_run: bool,
     file_name: str = "",
+    expect_fingerprint: str | None = None,
 ) -> RosterResult:
     """Import a roster of students with guardians into ``school``: all rows or none.
 
     ``dataset_or_file`` is a ``tablib.Dataset`` or a file (an upload, or any object with ``name`` and
     ``read``). With ``dry_run`` nothing is written and the result is the preview. ``by`` is the user
-    recorded in the audit trail (None for a command run without ``--user``).
+    recorded in the audit trail (None for a command run without ``--user``). ``expect_fingerprint``
+    is the previewed result's ``fingerprint``: when the plan made now differs, nothing is written and
+    the result, marked ``stale``, is the new preview.
     """
     with _gc_paused():
         return _roster_import(
@@ -1248,10 +1330,13 @@ def roster_import(
             by=by,
             dry_run=dry_run,
             file_name=file_name,
+            expect_fingerprint=expect_fingerprint,
         )
 
 
-def _roster_import(*, school, dataset_or_file, by, dry_run, file_name) -> RosterResult:
+def _roster_import(
+    *, school, dataset_or_file, by, dry_run, file_name, expect_fingerprint
+) -> RosterResult:
     file_name = file_name or os.path.basename(getattr(dataset_or_file, "name", "") or "")
     result = RosterResult(school=school, file_name=file_name, dry_run=dry_run)
     if isinstance(dataset_or_file, tablib.Dataset):
@@ -1276,22 +1361,42 @@ def _roster_import(*, school, dataset_or_file, by, dry_run, file_name) -> Roster
                 School.objects.select_for_update().filter(pk=school.pk).exists()
             plan = _Plan(school, parser.lines, result)
             plan.build()
+            if (
+                expect_fingerprint is not None
+                and not result.errors
+                and result.fingerprint != expect_fingerprint
+            ):
+                result.stale = True
+                result.errors.append(
+                    RowError(None, None, _("预览之后名册已有变动，请核对新的预览后再确认导入。"))
+                )
+                return result
             if dry_run or result.errors:
                 return result
             plan.write(by)
             _log(result, by)
             result.saved = True
     except (IntegrityError, DatabaseError) as e:
-        logger.warning("roster import into %s failed: %r", school.code, e)
-        result.saved = False
-        result.errors.append(
-            RowError(
-                None,
-                None,
-                _("保存时发生冲突（可能有人同时在修改名册），没有导入任何数据。请稍后重试。"),
-            )
-        )
+        _save_failed(result, e)
+    except import_export_exceptions.ImportError as e:
+        # The students' resource (raise_errors=True) wraps a database error in its own exception.
+        if not isinstance(e.error, DatabaseError):
+            raise
+        _save_failed(result, e.error)
     return result
+
+
+def _save_failed(result: RosterResult, error: DatabaseError) -> None:
+    """The transaction was rolled back: say so, without the database's own words."""
+    logger.warning("roster import into %s failed: %r", result.school.code, error)
+    result.saved = False
+    result.errors.append(
+        RowError(
+            None,
+            None,
+            _("保存时发生冲突（可能有人同时在修改名册），没有导入任何数据。请稍后重试。"),
+        )
+    )
 
 
 def _error_order(error: RowError) -> tuple[int, int]:
@@ -1323,6 +1428,7 @@ def _log(result: RosterResult, by) -> None:
         grades_new=result.grades_new,
         homerooms_new=result.homerooms_new,
         changes=[str(c) for c in result.changes[:200]],
+        notes=[str(n) for n in result.notes[:200]],
     )
 
 
@@ -1490,7 +1596,8 @@ def roster_template() -> bytes:
             GUARDIAN_MOBILE,
             _("有监护人时必填"),
             _(
-                "按手机号识别监护人：手机号已登记而姓名不同时，以本校名册为准更新姓名。"
+                "按手机号识别监护人：手机号已登记而姓名不同时，以本校名册为准更新姓名；"
+                "该监护人也登记在其他学校时，保留已登记的姓名。"
                 "同一手机号在名册中只能对应一位监护人。"
             ),
             _("11 位大陆手机号，可带 +86、空格或短横线"),
@@ -1588,6 +1695,12 @@ def roster_admin_result(roster: RosterResult) -> Result:
             RowResult.IMPORT_TYPE_NEW if change.kind == "new" else RowResult.IMPORT_TYPE_UPDATE
         )
         row.diff = [change.row, change.subject, change.detail]
+        result.append_row_result(row)
+    for note in roster.notes:
+        # Shown as skipped: the file's value is not applied.
+        row = RowResult()
+        row.import_type = RowResult.IMPORT_TYPE_SKIP
+        row.diff = [note.row, note.subject, note.detail]
         result.append_row_result(row)
     result.totals[RowResult.IMPORT_TYPE_NEW] = roster.students_new
     result.totals[RowResult.IMPORT_TYPE_UPDATE] = roster.students_updated

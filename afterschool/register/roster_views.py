@@ -2,7 +2,9 @@
 
 Upload → preview (a dry run listing every bad row and every change) → confirm. Between preview and
 confirm the uploaded bytes wait in import-export's media tmp storage under a random name kept in the
-session, never in the page: the confirm form carries only a token that must match the session's.
+session, never in the page: the confirm form carries only a token that must match the session's. The
+session also keeps the preview's fingerprint: if the register has changed since, confirming writes
+nothing and shows the new preview instead.
 """
 
 import contextlib
@@ -13,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -29,6 +30,7 @@ from afterschool.register import permissions, selectors
 from afterschool.register.models import School
 from afterschool.register.roster import (
     ADMIN_FORMATS,
+    ROSTER_UPLOAD_FOLDER,
     RosterFileError,
     roster_check_size,
     roster_export,
@@ -36,6 +38,7 @@ from afterschool.register.roster import (
     roster_import,
     roster_sniff,
     roster_template,
+    roster_upload_storage,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,15 +46,13 @@ SESSION_KEY = "roster_upload"
 
 
 class RosterUploadStorage(MediaStorage):
-    """import-export's media tmp storage on the project's configured storage (``import_export`` or default)."""
+    """import-export's media tmp storage in the folder and storage that ``roster_uploads_purge`` cleans."""
 
     def _configure_storage(self):
-        self._storage = (
-            storages["import_export"] if "import_export" in storages.backends else default_storage
-        )
+        self._storage = roster_upload_storage()
 
     def __init__(self, **kwargs):
-        super().__init__(MEDIA_FOLDER="roster-uploads", **kwargs)
+        super().__init__(MEDIA_FOLDER=ROSTER_UPLOAD_FOLDER, **kwargs)
 
 
 class RosterUploadForm(forms.Form):
@@ -128,14 +129,22 @@ def _forget_upload(request, school_pk) -> None:
         request.session[SESSION_KEY] = uploads
 
 
-def _keep_upload(request, school_pk, upload, data: bytes) -> str:
+def _keep_upload(request, school_pk, upload, data: bytes, fingerprint: str) -> str:
     """Store the previewed file for the confirm step; return the token the confirm form must send."""
     _forget_upload(request, school_pk)
     storage = RosterUploadStorage()
     storage.save(data)
+    uploads = _pending_uploads(request)
+    uploads[str(school_pk)] = {"name": storage.name, "file_name": upload.name}
+    request.session[SESSION_KEY] = uploads
+    return _new_token(request, school_pk, fingerprint)
+
+
+def _new_token(request, school_pk, fingerprint: str) -> str:
+    """A fresh confirm token for the waiting upload, bound to the plan its preview showed."""
     token = secrets.token_urlsafe(16)
     uploads = _pending_uploads(request)
-    uploads[str(school_pk)] = {"name": storage.name, "file_name": upload.name, "token": token}
+    uploads[str(school_pk)].update(token=token, fingerprint=fingerprint)
     request.session[SESSION_KEY] = uploads
     return token
 
@@ -159,7 +168,9 @@ def roster_import_view(request, school_pk):
             _forget_upload(request, school.pk)
             messages.success(request, _("名册已导入。") + result.summary())
             return redirect("school:dashboard", school_pk=school.pk)
-        token = _keep_upload(request, school.pk, upload, data) if result.ok else ""
+        token = (
+            _keep_upload(request, school.pk, upload, data, result.fingerprint) if result.ok else ""
+        )
         return render(
             request,
             "register/roster_preview.html",
@@ -189,13 +200,17 @@ def roster_import_confirm(request, school_pk):
         dataset_or_file=ContentFile(data, name=pending["file_name"]),
         by=request.user,
         dry_run=False,
+        # A preview kept from before fingerprints (no key) counts as outdated.
+        expect_fingerprint=pending.get("fingerprint") or "",
     )
     if not result.saved:
-        # The register changed since the preview (or a concurrent import): show what is wrong now.
+        # The register changed since the preview: the new plan may be confirmed in its turn. Other
+        # failures (a concurrent import, a file now invalid) show what is wrong, with no confirm.
+        token = _new_token(request, school.pk, result.fingerprint) if result.stale else ""
         return render(
             request,
             "register/roster_preview.html",
-            {"school": school, "result": result, "token": ""},
+            {"school": school, "result": result, "token": token},
         )
     _forget_upload(request, school.pk)
     messages.success(request, _("名册已导入。") + result.summary())

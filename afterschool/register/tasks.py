@@ -19,11 +19,12 @@ def roster_uploads_purge() -> int:
     import datetime
 
     from django.conf import settings
-    from django.core.files.storage import storages
     from django.utils import timezone
 
-    storage = storages["import_export"]
-    folder = "django-import-export"
+    from afterschool.register.roster import ROSTER_UPLOAD_FOLDER, roster_upload_storage
+
+    storage = roster_upload_storage()
+    folder = ROSTER_UPLOAD_FOLDER
     if not storage.exists(folder):
         return 0
     cutoff = timezone.now() - datetime.timedelta(hours=settings.ROSTER_UPLOAD_MAX_AGE_HOURS)

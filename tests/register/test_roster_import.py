@@ -8,6 +8,8 @@ import pytest
 import tablib
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from import_export import exceptions as import_export_exceptions
 
 from afterschool.register.models import (
     AuditEntry,
@@ -26,6 +28,7 @@ from afterschool.register.roster import (
     roster_read,
     roster_template,
 )
+from afterschool.register.services import student_update
 from tests.factories import (
     GuardianFactory,
     GuardianshipFactory,
@@ -258,6 +261,84 @@ def test_reimport_writes_nothing_but_the_audit_entry(school):
     assert len(writes) == 1 and "audit" in writes[0].lower()
 
 
+def test_a_database_error_while_inserting_students_imports_nothing(school, monkeypatch):
+    # given a database that refuses the students' insert (the resource wraps the error)
+    def refuse(objects, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr("afterschool.register.roster.insert_objects", refuse)
+    # when the roster is imported
+    result = run(school, xlsx_file(student_rows(3)))
+    # then nothing is saved, grades and homerooms included, and the admin is told so
+    assert not result.saved and not result.ok
+    assert "保存时发生冲突（可能有人同时在修改名册），没有导入任何数据。请稍后重试。" in messages(
+        result
+    )
+    assert counts() == (0, 0, 0)
+    assert not Grade.objects.exists() and not Homeroom.objects.exists()
+    assert not AuditEntry.objects.filter(action="roster_import").exists()
+
+
+def test_an_error_inside_the_students_resource_that_is_not_the_databases_is_raised(
+    school, monkeypatch
+):
+    def broken(objects, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("afterschool.register.roster.insert_objects", broken)
+    with pytest.raises(import_export_exceptions.ImportError):
+        run(school, xlsx_file(student_rows(1)))
+    assert counts() == (0, 0, 0)
+
+
+def test_a_plan_changed_since_the_preview_is_not_written(school, admin_user):
+    # given a preview renaming an existing student, and a new one
+    student = StudentFactory(school=school, student_no="G0001", name="旧名")
+    rows = [row(学籍号="G0001", 姓名="新名"), row(学籍号="G0002", 监护人手机="13800000002")]
+    preview = run(school, xlsx_file(rows), dry_run=True)
+    # when someone renames the student before the admin confirms
+    student_update(student=student, by=admin_user, name="别人改的名")
+    result = roster_import(
+        school=school,
+        dataset_or_file=xlsx_file(rows),
+        by=admin_user,
+        dry_run=False,
+        expect_fingerprint=preview.fingerprint,
+    )
+    # then nothing is written and the result is the new preview
+    assert not result.saved and result.stale
+    assert "预览之后名册已有变动，请核对新的预览后再确认导入。" in messages(result)
+    assert "姓名“别人改的名”改为“新名”" in str(result.changes[0])
+    assert result.fingerprint != preview.fingerprint
+    assert Student.objects.count() == 1
+    assert Student.objects.get().name == "别人改的名"
+    # and the new plan, once confirmed, is written
+    again = roster_import(
+        school=school,
+        dataset_or_file=xlsx_file(rows),
+        by=admin_user,
+        dry_run=False,
+        expect_fingerprint=result.fingerprint,
+    )
+    assert again.saved and not again.stale
+    assert Student.objects.get(student_no="G0001").name == "新名"
+    assert Student.objects.count() == 2
+
+
+def test_the_fingerprint_is_the_same_for_the_preview_and_an_unchanged_register(school):
+    rows = student_rows(4)
+    preview = run(school, xlsx_file(rows), dry_run=True)
+    assert run(school, xlsx_file(rows), dry_run=True).fingerprint == preview.fingerprint
+    result = roster_import(
+        school=school,
+        dataset_or_file=xlsx_file(rows),
+        dry_run=False,
+        expect_fingerprint=preview.fingerprint,
+    )
+    assert result.saved
+    assert run(school, xlsx_file(rows), dry_run=True).fingerprint != preview.fingerprint
+
+
 def test_changed_rows_update_student_guardian_and_link(school):
     run(school, xlsx_file(student_rows(4)))
     old = Student.objects.get(student_no="G000000000000000002")
@@ -295,21 +376,65 @@ def test_changed_rows_update_student_guardian_and_link(school):
     assert counts() == (4, 6, 6)
 
 
-def test_guardian_matched_by_mobile_is_renamed_without_leaking_another_schools_name(school):
-    # given a guardian known only through another school
-    other = StudentFactory()
+def test_a_guardian_shared_with_another_school_keeps_its_name_and_the_preview_notes_it(school):
+    # given a guardian of another school's child, and of this school's child, as "别校写法"
+    guardian = GuardianFactory(name="别校写法", mobile="13812345678")
+    GuardianshipFactory(student=StudentFactory(), guardian=guardian)
     GuardianshipFactory(
-        student=other, guardian=GuardianFactory(name="别校家长", mobile="13800000009")
+        student=StudentFactory(school=school, student_no="G0002"), guardian=guardian
     )
-    rows = [row(学籍号="G0001", 监护人姓名="本校写法", 监护人手机="13800000009")]
+    rows = [row(学籍号="G0001", 监护人姓名="本校写法", 监护人手机="13812345678")]
+    # when this school's roster names the same mobile differently
     preview = run(school, xlsx_file(rows), dry_run=True)
-    assert preview.guardians_renamed == 1 and preview.guardians_new == 0
-    detail = str(preview.changes[0])
-    assert "本校写法" in detail and "别校家长" not in detail
-    run(school, xlsx_file(rows))
-    guardian = Guardian.objects.get(mobile="13800000009")
-    assert guardian.name == "本校写法"
-    assert guardian.students.count() == 2
+    # then no rename is planned, only a note with the masked mobile and the name kept
+    assert preview.ok and preview.guardians_renamed == 0 and preview.changes == []
+    (note,) = preview.notes
+    assert note.row == 2
+    assert "手机号 138****5678 已登记在其他学校，姓名保持为“别校写法”" in str(note)
+    assert "13812345678" not in str(note)
+    result = run(school, xlsx_file(rows))
+    assert result.saved
+    guardian.refresh_from_db()
+    assert guardian.name == "别校写法"
+    assert guardian.students.count() == 3  # linked to the new student under its existing name
+
+
+def test_a_guardian_of_this_schools_children_only_is_renamed_as_the_roster_says(school):
+    # given a guardian of one of this school's students who is not in the file
+    guardian = GuardianFactory(name="旧写法", mobile="13812345678")
+    GuardianshipFactory(
+        student=StudentFactory(school=school, student_no="G0002"), guardian=guardian
+    )
+    rows = [row(学籍号="G0001", 监护人姓名="新写法", 监护人手机="13812345678")]
+    preview = run(school, xlsx_file(rows), dry_run=True)
+    assert (preview.guardians_renamed, preview.guardians_new, preview.notes) == (1, 0, [])
+    assert "监护人姓名“旧写法”将更新为“新写法”" in str(preview.changes[0])
+    assert run(school, xlsx_file(rows)).saved
+    guardian.refresh_from_db()
+    assert guardian.name == "新写法"
+
+
+def test_the_preview_does_not_tell_that_a_mobile_is_registered_at_another_school(school):
+    # given a guardian known only through another school, under the same name this school uses
+    GuardianshipFactory(guardian=GuardianFactory(name="张伟", mobile="13800000009"))
+    known = run(school, xlsx_file([row(学籍号="G0001", 监护人手机="13800000009")]), dry_run=True)
+    unknown = run(school, xlsx_file([row(学籍号="G0001", 监护人手机="13800000010")]), dry_run=True)
+    # then the preview reads exactly as for a mobile nobody registered
+    assert known.summary() == unknown.summary()
+    assert known.guardians_new == 1
+    assert (known.changes, known.notes) == ([], [])
+    assert known.fingerprint == unknown.fingerprint
+
+
+def test_a_guardian_linked_to_no_student_is_renamed_without_telling_it_existed(school):
+    guardian = GuardianFactory(name="旧写法", mobile="13812345678")
+    rows = [row(学籍号="G0001", 监护人姓名="新写法", 监护人手机="13812345678")]
+    preview = run(school, xlsx_file(rows), dry_run=True)
+    assert (preview.guardians_new, preview.guardians_renamed) == (1, 0)
+    assert (preview.changes, preview.notes) == ([], [])
+    assert run(school, xlsx_file(rows)).saved
+    guardian.refresh_from_db()
+    assert guardian.name == "新写法"
 
 
 def test_existing_students_are_matched_by_student_no_within_the_school_only(school):
@@ -570,7 +695,9 @@ def test_export_then_import_is_a_no_op(school):
     # given a roster imported from a messy file and then edited in the admin
     run(school, xlsx_file(student_rows(12)))
     Student.objects.filter(student_no="G000000000000000003").update(name="=1+1", is_disabled=True)
-    StudentFactory(school=school, student_no="G0099", homeroom=HomeroomFactory(school=school))
+    StudentFactory(
+        school=school, student_no="G0099", homeroom=HomeroomFactory(school=school, number=9)
+    )
     exported = roster_export(school=school)
     before = counts()
     stamps = dict(Student.objects.values_list("student_no", "updated_at"))

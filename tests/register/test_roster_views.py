@@ -11,7 +11,10 @@ from django.urls import reverse
 from afterschool.register.models import AuditEntry, Guardian, Student
 from afterschool.register.roster import COLUMNS
 from afterschool.register.roster_views import SESSION_KEY
+from afterschool.register.services import student_update
 from tests.factories import (
+    GuardianFactory,
+    GuardianshipFactory,
     StudentFactory,
     UserFactory,
     bureau_staff,
@@ -146,6 +149,53 @@ def test_bad_file_preview_lists_every_error_and_offers_no_confirm(admin_client, 
     assert '<td class="text-nowrap">2</td>' in page and '<td class="text-nowrap">4</td>' in page
     assert "确认导入" not in page
     assert SESSION_KEY not in admin_client.session or not admin_client.session[SESSION_KEY]
+
+
+def test_confirm_after_the_register_changed_writes_nothing_and_shows_the_new_preview(
+    admin_client, school
+):
+    # given a preview renaming an existing student and adding another
+    student = StudentFactory(school=school, student_no="G0001", name="旧名")
+    rows = [row(学籍号="G0001", 姓名="新名"), row(学籍号="G0002", 监护人手机="13800000002")]
+    upload(admin_client, school, xlsx_file(rows))
+    first = admin_client.session[SESSION_KEY][str(school.pk)]
+    # when a teacher renames the student, and then the admin confirms the old preview
+    student_update(student=student, by=UserFactory(), name="别人改的名")
+    response = admin_client.post(url("roster-import-confirm", school), {"token": first["token"]})
+    # then nothing is written and the new preview is shown, with a new token to confirm it
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "预览之后名册已有变动，请核对新的预览后再确认导入。" in page
+    assert "姓名“别人改的名”改为“新名”" in page
+    assert Student.objects.count() == 1
+    assert Student.objects.get().name == "别人改的名"
+    assert AuditEntry.objects.filter(action="roster_import").count() == 0
+    second = admin_client.session[SESSION_KEY][str(school.pk)]
+    assert second["token"] != first["token"] and second["fingerprint"] != first["fingerprint"]
+    assert second["token"] in page and "确认导入" in page
+    # and the old token no longer works, while confirming the new preview imports it
+    response = admin_client.post(url("roster-import-confirm", school), {"token": first["token"]})
+    assert response.status_code == 302 and Student.objects.count() == 1
+    response = admin_client.post(url("roster-import-confirm", school), {"token": second["token"]})
+    assert response.status_code == 302
+    assert response.url == reverse("school:dashboard", kwargs={"school_pk": school.pk})
+    assert Student.objects.get(student_no="G0001").name == "新名"
+    assert Student.objects.count() == 2
+
+
+def test_preview_notes_a_guardian_shared_with_another_school_without_naming_it(
+    admin_client, school
+):
+    other_student = StudentFactory(name="别校孩子")
+    GuardianshipFactory(
+        student=other_student, guardian=GuardianFactory(name="别校写法", mobile="13812345678")
+    )
+    rows = [row(学籍号="G0001", 监护人姓名="本校写法", 监护人手机="13812345678")]
+    page = upload(admin_client, school, xlsx_file(rows)).content.decode()
+    assert 'id="roster-notes"' in page
+    assert "手机号 138****5678 已登记在其他学校，姓名保持为“别校写法”" in page
+    assert other_student.school.name not in page and "别校孩子" not in page
+    assert 'id="count-errors">0<' in page and "确认导入" in page
 
 
 def test_import_without_preview_saves_at_once(admin_client, school):
