@@ -201,3 +201,15 @@ def test_the_bureau_sees_parents_numbers_masked_and_the_school_in_full(client):
     assert "138****5678" in page and "13812345678" not in page
     client.force_login(school_admin(student.school))
     assert 'href="tel:13812345678"' in client.get(url).content.decode()
+
+
+def test_a_teacher_who_is_a_parent_is_told_to_log_in_and_bind(client):
+    school = SchoolFactory()
+    mum = teacher(school, mobile="13877778888")
+    child = StudentFactory(school=school)
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13877778888"), student=child)
+    (code,) = services.invitation_code_issue(students=[child], by=None)
+    assert "请先用它登录" in _activate(client, code.code, "13877778888").content.decode()
+    client.force_login(mum)
+    client.post(reverse("accounts:activate"), {"code": code.code, "mobile": "13877778888"})
+    assert child.name in client.get(reverse("family:home")).content.decode()

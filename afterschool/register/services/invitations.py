@@ -211,7 +211,10 @@ def _create_parent_account(*, guardian: Guardian, mobile: str, password: str):
     User = get_user_model()
     taken = ValidationError({"mobile": _("该手机号已被其他账号使用，请联系学校。")})
     if User.objects.filter(mobile=mobile).exists():
-        raise taken
+        # Someone (a teacher who is also a parent, say) already logs in with this number.
+        raise ValidationError(
+            {"mobile": _("该手机号已有账号。请先用它登录，再在“绑定孩子”中输入邀请码。")}
+        )
     try:
         with transaction.atomic():
             user = User.objects.create_user(
