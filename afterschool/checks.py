@@ -28,3 +28,19 @@ def cjk_font_check(app_configs, **kwargs):
             id="afterschool.W001",
         )
     ]
+
+
+@register(deploy=True)
+def shared_cache_check(app_configs, **kwargs):
+    """Login lockouts and activation limits count in the cache; per-process memory would multiply them."""
+    from django.conf import settings
+
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return [
+            Warning(
+                "缓存使用进程内存：多个进程各自计数，登录和邀请码的尝试次数限制会失效。",
+                hint="Set REDIS_URL so that every web process shares one cache.",
+                id="afterschool.W002",
+            )
+        ]
+    return []

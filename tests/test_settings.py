@@ -106,3 +106,10 @@ def test_the_cjk_font_check_names_the_package_to_install(monkeypatch):
     monkeypatch.setattr(checks, "installed_cjk_fonts", lambda: [])
     (warning,) = checks.cjk_font_check(None)
     assert "fonts-noto-cjk" in warning.hint
+
+
+def test_the_deploy_check_warns_without_a_shared_cache():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "afterschool.W002" in result.stderr + result.stdout

@@ -50,6 +50,7 @@ OBJECT_URLS = {
     "school:guardianship-create": ("student_nested", "get", ["admin"]),
     "school:guardianship-update": ("guardianship", "get", ["admin"]),
     "school:guardianship-remove": ("guardianship", "post", ["admin"]),
+    "school:guardian-reset-code-issue": ("guardianship", "post", ["admin"]),
     "school:audit-list": ("school", "get", ["admin", "bureau"]),
     "school:invitation-revoke": ("invitation", "post", ["admin", "head_teacher"]),
     "school:homeroom-detail": ("homeroom", "get", ["admin", "bureau", "head_teacher"]),

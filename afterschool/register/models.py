@@ -501,6 +501,15 @@ class InvitationCode(models.Model):
         Student, on_delete=models.CASCADE, related_name="invitation_codes", verbose_name=_("学生")
     )
     code = models.CharField(_("邀请码"), max_length=12, unique=True)
+    # Set for a password-reset code: only this guardian may use it. Letter codes (unset) never reset.
+    guardian = models.ForeignKey(
+        "Guardian",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reset_codes",
+        verbose_name=_("指定监护人"),
+    )
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

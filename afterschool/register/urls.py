@@ -92,6 +92,11 @@ school_patterns = [
         name="guardianship-update",
     ),
     path(
+        "students/<int:student_pk>/guardians/<int:pk>/reset-code/",
+        views.guardian_reset_code_issue,
+        name="guardian-reset-code-issue",
+    ),
+    path(
         "students/<int:student_pk>/guardians/<int:pk>/remove/",
         views.guardianship_remove,
         name="guardianship-remove",

@@ -46,7 +46,7 @@ def activate(request):
         data = form.cleaned_data
         ip = get_client_ip_address(request) or ""
         code = services.normalize_invitation_code(data["code"])
-        if throttle.activation_blocked(ip=ip, code=code):
+        if not throttle.activation_attempt(ip=ip, code=code):
             form.add_error(None, _("尝试次数过多，请一小时后再试，或联系班主任。"))
             return render(request, "accounts/activate.html", {"form": form}, status=429)
         try:
@@ -57,9 +57,9 @@ def activate(request):
                 user=request.user if logged_in else None,
             )
         except ValidationError as e:
-            throttle.activation_failed(ip=ip, code=code)
             _apply_errors(form, e)
         else:
+            throttle.activation_succeeded(ip=ip, code=code)
             if not logged_in:
                 login(
                     request, user, backend="afterschool.register.backends.UsernameOrMobileBackend"
@@ -242,6 +242,25 @@ def student_invitation_issue(request, pk):
     (code,) = services.invitation_code_issue(students=[student], by=request.user)
     messages.success(
         request, _("新邀请码：%(code)s（旧的未使用邀请码已作废）") % {"code": code.code}
+    )
+    return redirect("school:student-detail", pk=student.pk)
+
+
+@login_required
+@require_POST
+def guardian_reset_code_issue(request, student_pk, pk):
+    """A school admin gives one guardian a code that resets their forgotten password (read out, not posted)."""
+    student = _managed_student_or_404(request, student_pk)
+    guardianship = get_object_or_404(
+        student.guardianships.select_related("guardian"), pk=pk, guardian__user__isnull=False
+    )
+    (code,) = services.invitation_code_issue(
+        students=[student], guardian=guardianship.guardian, by=request.user
+    )
+    messages.success(
+        request,
+        _("重设密码码：%(code)s，仅限 %(name)s 使用，请当面或电话告知，不要发到群里。")
+        % {"code": code.code, "name": guardianship.guardian.name},
     )
     return redirect("school:student-detail", pk=student.pk)
 
@@ -514,13 +533,19 @@ def guardianship_edit(request, student_pk, pk=None):
     form = GuardianshipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.guardianship_save(
+            saved = services.guardianship_save(
                 student=student, by=request.user, guardianship=guardianship, **form.cleaned_data
             )
         except ValidationError as e:
             _apply_errors(form, e)
         else:
             messages.success(request, _("监护人信息已保存。"))
+            if saved.guardian.name != " ".join(form.cleaned_data["name"].split()):
+                messages.info(
+                    request,
+                    _("该手机号也登记在其他学校，姓名保持为“%(name)s”。")
+                    % {"name": saved.guardian.name},
+                )
             return redirect("school:student-detail", pk=student.pk)
     return render(
         request,

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -210,15 +211,22 @@ def test_mismatched_passwords_name_the_field(client):
     assert "两次输入的密码不一致" in response.content.decode()
 
 
-def test_a_fresh_code_resets_a_forgotten_parent_password(client):
+def test_a_reset_code_for_the_guardian_resets_a_forgotten_password_and_a_letter_code_does_not(
+    client,
+):
     student, guardian = _student_with_guardian()
     (first,) = services.invitation_code_issue(students=[student], by=None)
     services.parent_account_activate(
         code=first.code, mobile=guardian.mobile, password="Xy-secret-77"
     )
-    (second,) = services.invitation_code_issue(students=[student], by=None)
+    (letter,) = services.invitation_code_issue(students=[student], by=None)
+    with pytest.raises(ValidationError, match="已开通账号"):
+        services.parent_account_activate(
+            code=letter.code, mobile=guardian.mobile, password="Forgot-it-88"
+        )
+    (reset,) = services.invitation_code_issue(students=[student], by=None, guardian=guardian)
     services.parent_account_activate(
-        code=second.code, mobile=guardian.mobile, password="Forgot-it-88"
+        code=reset.code, mobile=guardian.mobile, password="Forgot-it-88"
     )
     guardian.refresh_from_db()
     assert guardian.user.check_password("Forgot-it-88")

@@ -54,7 +54,7 @@ def test_another_school_cannot_take_over_a_teacher_who_is_also_a_parent(client):
     # then
     colleague.refresh_from_db()
     assert colleague.check_password("pass-1234-word")
-    assert "不能用邀请码重设密码" in response.content.decode()
+    assert "最早由其他学校登记" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
 
 
@@ -74,7 +74,7 @@ def test_another_school_cannot_reset_a_parent_of_a_child_elsewhere(client):
     response = _activate(client, code.code, "13833334444")
     parent.refresh_from_db()
     assert parent.check_password("Mine-own-77")
-    assert "关联了其他学校的孩子" in response.content.decode()
+    assert "最早由其他学校登记" in response.content.decode()
 
 
 def test_a_logged_in_account_binds_only_its_own_mobile(client):
@@ -113,8 +113,8 @@ def test_guessing_against_one_code_is_stopped_after_five_tries(client):
     assert code.state == InvitationCode.State.ACTIVE
 
 
-def test_one_address_is_stopped_after_twenty_failures(client):
-    for guess in range(20):
+def test_one_address_is_stopped_after_thirty_failures(client):
+    for guess in range(30):
         _activate(client, f"GUESS{guess:03d}", "13800000000")
     assert _activate(client, "ANYTHING", "13800000000").status_code == 429
 
@@ -213,3 +213,105 @@ def test_a_teacher_who_is_a_parent_is_told_to_log_in_and_bind(client):
     client.force_login(mum)
     client.post(reverse("accounts:activate"), {"code": code.code, "mobile": "13877778888"})
     assert child.name in client.get(reverse("family:home")).content.decode()
+
+
+def test_a_reset_code_works_only_for_its_own_guardian(client):
+    student = StudentFactory()
+    mother = GuardianFactory(mobile="13866660001")
+    father = GuardianFactory(mobile="13866660002")
+    for g in (mother, father):
+        GuardianshipFactory(guardian=g, student=student)
+    for g in (mother, father):
+        (code,) = services.invitation_code_issue(students=[student], by=None)
+        services.parent_account_activate(code=code.code, mobile=g.mobile, password="Own-pass-2026")
+    (reset,) = services.invitation_code_issue(students=[student], by=None, guardian=father)
+    response = _activate(
+        client, reset.code, mother.mobile
+    )  # the mother tries the father's reset code
+    assert "邀请码或手机号不正确" in response.content.decode()
+    father.refresh_from_db()
+    assert father.user.check_password("Own-pass-2026")
+
+
+def test_only_the_school_admin_issues_reset_codes(client):
+    school = SchoolFactory()
+    head = teacher(school)
+    student = StudentFactory(
+        school=school, homeroom=HomeroomFactory(school=school, head_teacher=head)
+    )
+    link = GuardianshipFactory(
+        student=student, guardian=GuardianFactory(user=teacher(SchoolFactory()))
+    )
+    url = reverse(
+        "school:guardian-reset-code-issue", kwargs={"student_pk": student.pk, "pk": link.pk}
+    )
+    client.force_login(head)
+    assert client.post(url).status_code == 404
+    client.force_login(school_admin(school))
+    page = client.post(url, follow=True).content.decode()
+    code = InvitationCode.objects.get(student=student)
+    assert code.guardian == link.guardian and code.code in page
+
+
+def test_another_school_cannot_open_an_account_for_a_guardian_it_did_not_register(client):
+    # given: a parent registered at school B, who has not signed up yet
+    school_b = SchoolFactory()
+    b_child = StudentFactory(school=school_b, name="乙校孩子")
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13899990000"), student=b_child)
+    # when: school A puts the number on one of its children and signs up with it
+    school_a = SchoolFactory(district=school_b.district)
+    admin_a = school_admin(school_a)
+    decoy = StudentFactory(school=school_a)
+    services.guardianship_save(
+        student=decoy,
+        by=admin_a,
+        name="某人",
+        mobile="13899990000",
+        relation="other",
+        may_pick_up=True,
+    )
+    (code,) = services.invitation_code_issue(students=[decoy], by=admin_a)
+    response = _activate(client, code.code, "13899990000")
+    # then
+    assert "最早由其他学校登记" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+    # and a staff account made for that number cannot bind it either
+    fake, password = services.staff_add(
+        school=school_a, full_name="某人", mobile="13899990000", kinds=["teacher"], by=admin_a
+    )
+    client.force_login(fake)
+    client.post(reverse("accounts:activate"), {"code": code.code, "mobile": "13899990000"})
+    assert "乙校孩子" not in client.get(reverse("family:home")).content.decode()
+
+
+def test_a_bad_password_is_refused_before_the_code_is_looked_at(client):
+    student = StudentFactory()
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    right = _activate(client, code.code, "13855556666", password="1").content.decode()
+    wrong = _activate(client, "ZZZZ2345", "13855556666", password="1").content.decode()
+    assert "邀请码或手机号不正确" not in right and "邀请码或手机号不正确" not in wrong
+
+
+def test_the_limit_counts_attempts_before_they_run():
+    from afterschool.register import throttle
+
+    # Five attempts in flight at once all count: the sixth is refused even before any has failed.
+    assert all(throttle.activation_attempt(ip="10.0.0.1", code="ABCD2345") for _ in range(5))
+    assert not throttle.activation_attempt(ip="10.0.0.2", code="ABCD2345")
+
+
+def test_parents_who_get_it_right_do_not_use_up_a_shared_address():
+    from afterschool.register import throttle
+
+    for i in range(100):  # a parents' meeting on the school's Wi-Fi
+        assert throttle.activation_attempt(ip="10.0.0.9", code=f"CODE{i:04d}")
+        throttle.activation_succeeded(ip="10.0.0.9", code=f"CODE{i:04d}")
+
+
+def test_an_ipv6_client_is_counted_by_its_network():
+    from afterschool.register import throttle
+
+    for i in range(30):
+        throttle.activation_attempt(ip=f"2001:db8::{i:x}", code="")
+    assert not throttle.activation_attempt(ip="2001:db8::ffff", code="")

@@ -146,3 +146,41 @@ def test_only_the_schools_admin_edits(client, make_user):
     student = StudentFactory()
     client.force_login(make_user(student))
     assert client.get(reverse("school:student-edit", kwargs={"pk": student.pk})).status_code == 404
+
+
+def test_a_guardian_shared_with_another_school_keeps_their_name_and_number(client, setup):
+    student, _ = setup
+    elsewhere = StudentFactory()  # another school
+    shared = GuardianFactory(mobile="13600000009", name="周敏")
+    GuardianshipFactory(guardian=shared, student=elsewhere)
+    response = client.post(
+        reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
+        {"name": "周小敏", "mobile": "13600000009", "relation": "mother", "may_pick_up": "on"},
+        follow=True,
+    )
+    shared.refresh_from_db()
+    assert shared.name == "周敏"
+    assert "姓名保持为“周敏”" in response.content.decode()
+    link = Guardianship.objects.get(student=student)
+    # A new number typed for the shared guardian makes a new guardian: the other school's number stands.
+    client.post(
+        reverse("school:guardianship-update", kwargs={"student_pk": student.pk, "pk": link.pk}),
+        {"name": "周敏", "mobile": "13600000010", "relation": "mother", "may_pick_up": "on"},
+    )
+    shared.refresh_from_db()
+    assert shared.mobile == "13600000009"
+    link.refresh_from_db()
+    assert link.guardian.mobile == "13600000010" and link.guardian != shared
+
+
+def test_a_guardian_of_this_school_only_is_renamed_and_renumbered(client, setup):
+    student, _ = setup
+    link = GuardianshipFactory(
+        student=student, guardian=GuardianFactory(mobile="13600000011", name="钱一")
+    )
+    client.post(
+        reverse("school:guardianship-update", kwargs={"student_pk": student.pk, "pk": link.pk}),
+        {"name": "钱二", "mobile": "13600000012", "relation": "father"},
+    )
+    link.guardian.refresh_from_db()
+    assert (link.guardian.name, link.guardian.mobile) == ("钱二", "13600000012")

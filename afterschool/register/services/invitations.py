@@ -1,9 +1,13 @@
 """Parents' invitation codes: issuing, revoking, and activating an account with one.
 
-A code proves that its holder has the school's letter for one child; the mobile number proves they are a
-guardian the school registered for that child. Together they create a parent's account, add a child to a
-logged-in parent, or reset a forgotten parent password. They never touch an account that holds a staff
-role, and never reset an account whose children are not all at the code's school.
+A letter code proves that its holder has the school's letter for one child; the mobile number proves they
+are a guardian the school registered for that child. Together they create a parent's account, or add the
+child to a logged-in parent with that mobile. A reset code is issued by a school admin for one named
+guardian and is the only code that resets a password.
+
+A guardian is one person across the district's schools, found by mobile. Any school can put a mobile on one
+of its children, so a school's codes act only on guardians it registered first (their "home school"), and
+never on an account that holds a staff role.
 """
 
 import datetime
@@ -38,8 +42,13 @@ def normalize_invitation_code(raw: str) -> str:
 
 
 @transaction.atomic
-def invitation_code_issue(*, students, by, valid_days: int | None = None) -> list[InvitationCode]:
-    """Issue a fresh code for each student, revoking any unused code of theirs (expired ones too)."""
+def invitation_code_issue(
+    *, students, by, valid_days: int | None = None, guardian: Guardian | None = None
+) -> list[InvitationCode]:
+    """Issue a fresh code for each student, revoking any unused code of theirs (expired ones too).
+
+    With ``guardian`` (one student only), the code is a password-reset code for that guardian alone.
+    """
     now = timezone.now()
     # Lock the children: two admins (or a double click) issuing at once must not leave two live codes.
     students = list(
@@ -61,6 +70,7 @@ def invitation_code_issue(*, students, by, valid_days: int | None = None) -> lis
             InvitationCode(
                 student=student,
                 code=code,
+                guardian=guardian,
                 created_by=by,
                 created_at=now,
                 expires_at=now + datetime.timedelta(days=valid_days),
@@ -78,6 +88,7 @@ def invitation_code_issue(*, students, by, valid_days: int | None = None) -> lis
             action=AuditEntry.Action.INVITATION_ISSUE,
             target=_("%(n)d 名学生") % {"n": len(group)},
             students=[s.pk for s in group],
+            reset_for=guardian.pk if guardian else None,
         )
     return created
 
@@ -118,12 +129,15 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
     """Redeem an invitation code: the guardian named by ``mobile`` gets (or links) a login and sees the child.
 
     ``user`` is the logged-in account adding a child; it must carry the same mobile. Without ``user`` a new
-    account is created with the mobile as its login, or, for a guardian who already has a parent-only
-    account at this school, its password is reset to ``password``. Returns the user.
+    account is created with the mobile as its login, or, with a reset code issued for this guardian, their
+    password is reset to ``password``. Returns the user.
     """
     clean_mobile = normalize_mobile(mobile)
     if clean_mobile is None:
         raise ValidationError({"mobile": _("请输入 11 位手机号。")})
+    if user is None:
+        # Before looking anything up: the answer must not tell a right code and mobile from a wrong one.
+        _validate_new_password(password, None)
     code = normalize_invitation_code(code)
     invitation = (
         InvitationCode.objects.select_for_update()
@@ -140,7 +154,7 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
         if invitation
         else None
     )
-    if guardian is None:
+    if guardian is None or invitation.guardian_id not in (None, guardian.pk):
         raise ValidationError(WRONG_CODE_OR_MOBILE)
     if invitation.state != InvitationCode.State.ACTIVE:
         raise ValidationError(
@@ -150,11 +164,23 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
             }
         )
     school = invitation.student.school
+    if guardian_home_school_id(guardian) != school.pk:
+        raise ValidationError(
+            _("该手机号最早由其他学校登记，请使用那所学校发放的邀请码，或联系学校管理员。")
+        )
     if user is not None:
         _bind(user=user, guardian=guardian, mobile=clean_mobile)
     elif guardian.user is not None:
         user = guardian.user
-        _check_resettable(user=user, guardian=guardian, school=school)
+        if invitation.guardian_id is None:
+            raise ValidationError(
+                {
+                    "mobile": _(
+                        "该手机号已开通账号，请直接登录。忘记密码请联系学校管理员生成重设密码码。"
+                    )
+                }
+            )
+        _check_resettable(user=user)
         _validate_new_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -169,8 +195,16 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
         action=AuditEntry.Action.INVITATION_REDEEM,
         target=invitation.student,
         guardian=guardian.pk,
+        reset=invitation.guardian_id is not None,
     )
     return user
+
+
+def guardian_home_school_id(guardian: Guardian) -> int | None:
+    """The school that registered the guardian first (the oldest link): the only one whose codes act on them."""
+    return (
+        guardian.guardianships.order_by("pk").values_list("student__school_id", flat=True).first()
+    )
 
 
 def _bind(*, user, guardian: Guardian, mobile: str) -> None:
@@ -188,26 +222,18 @@ def _bind(*, user, guardian: Guardian, mobile: str) -> None:
         guardian.save(update_fields=["user"])
 
 
-def _check_resettable(*, user, guardian: Guardian, school) -> None:
-    """A code resets only a parent's own account, and only when all their children are at the code's school.
-
-    A school can attach any mobile to one of its students and print a code for it: were that enough to reset
-    a password, one school could take over a parent (or a teacher who is also a parent) of another.
-    """
+def _check_resettable(*, user) -> None:
+    """A code never resets a staff account: staff reset by e-mail, or through their school's admin."""
     if user.is_staff or user.is_superuser or user.roles.exists():
         raise ValidationError(
             _(
-                "该手机号对应教职工账号，不能用邀请码重设密码。请在登录页使用“忘记密码”，或联系学校管理员。"
+                "该手机号对应教职工账号，不能用邀请码重设密码。"
+                "请在登录页使用“忘记密码”，或联系学校管理员。"
             )
-        )
-    if guardian.guardianships.exclude(student__school=school).exists():
-        raise ValidationError(
-            _("该账号关联了其他学校的孩子，不能用本校邀请码重设密码。请联系学校管理员。")
         )
 
 
 def _create_parent_account(*, guardian: Guardian, mobile: str, password: str):
-    _validate_new_password(password, None)
     User = get_user_model()
     taken = ValidationError({"mobile": _("该手机号已被其他账号使用，请联系学校。")})
     if User.objects.filter(mobile=mobile).exists():

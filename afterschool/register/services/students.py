@@ -39,6 +39,10 @@ def student_update(*, student: Student, by, **changes) -> Student:
     return student
 
 
+def _shared_elsewhere(guardian: Guardian, school) -> bool:
+    return guardian.guardianships.exclude(student__school=school).exists()
+
+
 @transaction.atomic
 def guardianship_save(
     *,
@@ -59,18 +63,23 @@ def guardianship_save(
         raise ValidationError({"name": _("请填写监护人姓名。")})
     if relation not in Guardianship.Relation.values:
         raise ValidationError({"relation": _("请选择与学生的关系。")})
+    school = student.school
     guardian = Guardian.objects.select_for_update().filter(mobile=clean_mobile).first()
-    if (
-        guardian is None
-        and guardianship is not None
-        and guardianship.guardian.mobile != clean_mobile
-    ):
-        # A new number for the same person only when nobody else uses it.
-        guardian = guardianship.guardian
-        guardian.mobile = clean_mobile
-    elif guardian is None:
-        guardian = Guardian(mobile=clean_mobile)
-    guardian.name = name
+    if guardian is None:
+        current = guardianship.guardian if guardianship is not None else None
+        if (
+            current is not None
+            and current.user_id is None
+            and not _shared_elsewhere(current, school)
+        ):
+            # The same person's new number, when only this school knows them and no login hangs on it.
+            guardian = current
+            guardian.mobile = clean_mobile
+        else:
+            guardian = Guardian(mobile=clean_mobile)
+    if guardian.pk is None or not _shared_elsewhere(guardian, school):
+        # Another school's record of a shared guardian stands: this school links them under that name.
+        guardian.name = name
     guardian.save()
     clash = Guardianship.objects.filter(student=student, guardian=guardian)
     if guardianship is not None:
