@@ -136,6 +136,7 @@ ROW_NUMBER = "__row__"
 # The template's example row: importing it by mistake is refused.
 EXAMPLE_STUDENT_NO = "G000000000000000000"
 MAX_ROWS = 50_000
+MAX_COLUMNS = 64
 # An .xlsx is a zip; refuse archives that would unpack to more than this (a "zip bomb").
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 _HEADER_SCAN_ROWS = 10
@@ -341,6 +342,14 @@ def _dataset_from_rows(rows: Iterable[tuple[int, Iterable]]) -> tablib.Dataset:
         remaining = [(n, c) for n, c in scanned[1:]]
     else:
         remaining = [(n, c) for n, c in scanned if n > header_row]
+    # Columns end at the last header: cells further right are ignored, never padded (a wide header
+    # row and many short rows would otherwise multiply into gigabytes).
+    last = max((i for i, h in enumerate(headers) if not _blank(h)), default=-1)
+    if last >= MAX_COLUMNS:
+        raise RosterFileError(
+            _("列数过多：名册最多 {n} 列，请删除多余的列。").format(n=MAX_COLUMNS)
+        )
+    headers = headers[: last + 1]
     width = len(headers)
     dataset = tablib.Dataset(headers=[ROW_NUMBER, *[clean_text(h) for h in headers]])
     count = 0
@@ -390,6 +399,42 @@ def _check_xlsx(data: bytes) -> None:
         raise not_xlsx
     if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED_BYTES:
         raise RosterFileError(_("工作簿解压后过大，无法导入。请只保留名册工作表后再上传。"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _check_sheet_extent(archive, info)
+
+
+# A cell reference beyond the roster's extent: a column after BL (the 64th) or a row after 51,000. The
+# pattern matches nothing in an ordinary sheet, so scanning one costs next to nothing.
+_FAR_CELL = re.compile(
+    rb'<c r="(?:[A-Z]{3}|[C-Z][A-Z]|B[M-Z])[0-9]+"'
+    rb'|<c r="[A-Z]{1,3}(?:[0-9]{6,}|5[1-9][0-9]{3}|[6-9][0-9]{4})"'
+)
+
+
+def _check_sheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a sheet with content far to the right or far down before calamine sizes its grid to it.
+
+    calamine allocates the rectangle from A1 to the farthest filled cell as it opens a sheet: one cell at
+    XFD1048576 in a 5 KB file would ask for billions of cells and abort the process. An empty styled
+    cell (``<c r="XFD9" s="1"/>``) holds nothing and is let through.
+    """
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            for m in _FAR_CELL.finditer(text):
+                end = text.find(b">", m.end())
+                if end != -1 and text[end - 1 : end] == b"/":
+                    continue
+                raise RosterFileError(
+                    _(
+                        "工作表在名册范围之外（{rows} 行、{cols} 列以外）有内容。"
+                        "请删除多余内容后再上传。"
+                    ).format(rows=MAX_ROWS, cols=MAX_COLUMNS)
+                )
+            tail = text[-64:]
 
 
 def decode_csv(data: bytes | str) -> str:

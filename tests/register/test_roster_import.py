@@ -750,3 +750,52 @@ def test_import_query_count_does_not_grow_with_rows(
 
 def test_default_values_match_the_helper():
     assert list(DEFAULTS) == COLUMNS
+
+
+def test_a_workbook_with_one_cell_far_away_is_refused_before_it_is_opened(school):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["学籍号", "姓名", "性别", "年级", "班级"])
+    sheet.cell(row=1_048_576, column=16_384, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = roster_import(
+        school=school, dataset_or_file=ContentFile(buffer.getvalue(), name="far.xlsx"), dry_run=True
+    )
+    assert not result.ok and "名册范围之外" in result.errors[0].message
+
+
+def test_a_wide_header_with_many_short_rows_is_not_padded(school):
+    header = ",".join(["学籍号", "姓名", "性别", "年级", "班级", *[""] * 5000]) + "\n"
+    data = (header + "x\n" * 2000).encode()
+    result = roster_import(
+        school=school, dataset_or_file=ContentFile(data, name="wide.csv"), dry_run=True
+    )
+    assert not result.ok  # short rows are errors, but the file was read without multiplying
+
+
+def test_more_than_64_named_columns_is_refused(school):
+    header = ",".join(["学籍号", "姓名", *[f"列{i}" for i in range(70)]]) + "\n"
+    result = roster_import(
+        school=school, dataset_or_file=ContentFile(header.encode(), name="w.csv"), dry_run=True
+    )
+    assert not result.ok and "列数过多" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "refused"),
+    [(60, 64, False), (60, 65, True), (50_999, 3, False), (51_001, 3, True)],
+)
+def test_the_extent_check_draws_the_line_at_64_columns_and_51000_rows(school, row, column, refused):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["学籍号", "姓名", "性别", "年级", "班级"])
+    sheet.cell(row=row, column=column, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = roster_import(
+        school=school, dataset_or_file=ContentFile(buffer.getvalue(), name="e.xlsx"), dry_run=True
+    )
+    assert any("名册范围之外" in e.message for e in result.errors) is refused
