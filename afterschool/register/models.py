@@ -488,6 +488,14 @@ class Role(models.Model):
             raise ValidationError({"school": _("学校角色须指定学校，且不指定区县")})
 
 
+class InvitationCodeQuerySet(models.QuerySet):
+    def live(self):
+        """Codes that can still be used: not used, not revoked, not expired (``state == ACTIVE``)."""
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class InvitationCode(models.Model):
     """A single-use code printed on the letter to parents; a guardian activates their account with it."""
 
@@ -537,6 +545,8 @@ class InvitationCode(models.Model):
         related_name="+",
         verbose_name=_("作废人"),
     )
+
+    objects = InvitationCodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("家长邀请码")

@@ -89,8 +89,6 @@ def can_manage_homeroom_invitations(user, homeroom) -> bool:
     )
 
 
-def can_see_guardian_contacts(user, student) -> bool:
+def can_see_guardian_contacts(user, school) -> bool:
     """Parents' phone numbers: the school's staff who may need to call them. The bureau sees them masked."""
-    return student.school_id in school_ids_with(
-        user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER, Kind.TEACHER
-    )
+    return school.pk in school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER, Kind.TEACHER)

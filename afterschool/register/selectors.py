@@ -215,18 +215,11 @@ def invitations_for_student(student, limit: int = 10):
 
 def open_invitations(*, homeroom: Homeroom):
     """The codes of a class that can still be used: for printing its letters."""
-    from django.utils import timezone
-
     from afterschool.register.models import InvitationCode
 
     return (
-        InvitationCode.objects.filter(
-            student__homeroom=homeroom,
-            student__status=Student.Status.ENROLLED,
-            used_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        InvitationCode.objects.live()
+        .filter(student__homeroom=homeroom, student__status=Student.Status.ENROLLED)
         .select_related("student")
         .order_by("student__student_no")
     )
@@ -235,16 +228,10 @@ def open_invitations(*, homeroom: Homeroom):
 def students_needing_codes(*, homeroom: Homeroom) -> QuerySet[Student]:
     """Enrolled children of a class with no guardian account yet and no live code."""
     from django.db.models import Exists, OuterRef
-    from django.utils import timezone
 
     from afterschool.register.models import InvitationCode
 
-    live_code = InvitationCode.objects.filter(
-        student=OuterRef("pk"),
-        used_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
+    live_code = InvitationCode.objects.live().filter(student=OuterRef("pk"))
     return (
         Student.objects.filter(homeroom=homeroom, status=Student.Status.ENROLLED)
         .exclude(guardianships__guardian__user__isnull=False)
@@ -272,3 +259,14 @@ def homerooms_of_school(*, school: School) -> QuerySet[Homeroom]:
 
 def audit_entries_for_school(*, school: School):
     return school.audit_entries.select_related("actor")
+
+
+def invitation_get(user, pk):
+    """One invitation code of a child the user may see (404 otherwise)."""
+    from afterschool.register.models import InvitationCode
+
+    return get_object_or_404(
+        InvitationCode.objects.select_related("student__homeroom", "student__school"),
+        pk=pk,
+        student__in=students_for_user(user),
+    )

@@ -23,7 +23,7 @@ from afterschool.register.forms import (
     StudentForm,
     TermForm,
 )
-from afterschool.register.models import InvitationCode, School
+from afterschool.register.models import School
 
 
 @login_required
@@ -147,7 +147,7 @@ def student_detail(request, pk):
             "invitations": selectors.invitations_for_student(student) if can_invite else [],
             "can_manage": can_manage,
             "can_invite": can_invite,
-            "show_contacts": permissions.can_see_guardian_contacts(request.user, student),
+            "show_contacts": permissions.can_see_guardian_contacts(request.user, student.school),
         },
     )
 
@@ -170,13 +170,7 @@ def homeroom_detail(request, pk):
             "students": students,
             "can_manage": can_manage,
             "can_invite": permissions.can_manage_homeroom_invitations(request.user, homeroom),
-            "show_contacts": homeroom.school_id
-            in permissions.school_ids_with(
-                request.user,
-                permissions.Kind.SCHOOL_ADMIN,
-                permissions.Kind.DUTY_LEADER,
-                permissions.Kind.TEACHER,
-            ),
+            "show_contacts": permissions.can_see_guardian_contacts(request.user, homeroom.school),
             "head_teacher_form": HeadTeacherForm(
                 initial={"head_teacher": homeroom.head_teacher_id},
                 teachers=selectors.teachers_for_school(school=homeroom.school),
@@ -268,11 +262,7 @@ def guardian_reset_code_issue(request, student_pk, pk):
 @login_required
 @require_POST
 def invitation_revoke(request, pk):
-    invitation = get_object_or_404(
-        InvitationCode.objects.select_related("student"),
-        pk=pk,
-        student__in=selectors.students_for_user(request.user),
-    )
+    invitation = selectors.invitation_get(request.user, pk)
     if not permissions.can_issue_invitation(request.user, invitation.student):
         raise Http404
     try:
