@@ -30,8 +30,8 @@ from functools import lru_cache
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import exceptions as import_export_exceptions
 from import_export import fields, resources
@@ -147,16 +147,23 @@ PRIORITY_EXPORT_WORDS = {
     "is_migrant_family": "随迁",
     "is_financial_difficulty": "困难",
 }
-RELATION_LABELS = {
-    "father": "父亲",
-    "mother": "母亲",
-    "grandfather": "祖父",
-    "grandmother": "祖母",
-    "maternal_grandfather": "外祖父",
-    "maternal_grandmother": "外祖母",
-    "other": "其他",
-}
-GENDER_LABELS = {"M": "男", "F": "女"}
+
+
+@lru_cache
+def _file_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A model's choice labels as roster files write them: Chinese, whatever the interface language."""
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def _relation_label(value: str) -> str:
+    return _file_labels(Guardianship.Relation).get(value, value)
+
+
+def _gender_label(value: str) -> str:
+    return _file_labels(Student.Gender).get(value, value)
+
+
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # A previewed upload waits in this folder of ``roster_upload_storage()`` until it is confirmed; the
@@ -648,7 +655,7 @@ def _priorities_text(priorities) -> str:
 
 def _student_value_text(column: str, value) -> str:
     if column == GENDER:
-        return GENDER_LABELS.get(value, value)
+        return _gender_label(value)
     if column == HOMEROOM:
         return _homeroom_text(*value)
     if column == PRIORITIES:
@@ -780,7 +787,8 @@ class _Parser:
                     row,
                     RELATION,
                     _("无法识别“{v}”。可填写：{choices}。").format(
-                        v=_shown(v[RELATION]), choices="、".join(RELATION_LABELS.values())
+                        v=_shown(v[RELATION]),
+                        choices="、".join(_file_labels(Guardianship.Relation).values()),
                     ),
                 )
             may_pick_up = _pick_up(v[MAY_PICK_UP])
@@ -925,7 +933,7 @@ class _Parser:
                         if a != b:
                             ok = False
                             shown = (
-                                (RELATION_LABELS[a], RELATION_LABELS[b])
+                                (_relation_label(a), _relation_label(b))
                                 if column == RELATION
                                 else ("是" if a else "否", "是" if b else "否")
                             )
@@ -1120,7 +1128,7 @@ class _Plan:
             if old.gender != line.gender:
                 diffs.append(
                     _("性别“{a}”改为“{b}”").format(
-                        a=GENDER_LABELS.get(old.gender, old.gender), b=GENDER_LABELS[line.gender]
+                        a=_gender_label(old.gender), b=_gender_label(line.gender)
                     )
                 )
             old_room = room_of_id.get(old.homeroom_id)
@@ -1251,8 +1259,8 @@ class _Plan:
                 if link.relation != line.relation:
                     diffs.append(
                         _("关系“{a}”改为“{b}”").format(
-                            a=RELATION_LABELS.get(link.relation, link.relation),
-                            b=RELATION_LABELS[line.relation],
+                            a=_relation_label(link.relation),
+                            b=_relation_label(line.relation),
                         )
                     )
                 if link.may_pick_up != line.may_pick_up:
@@ -1513,7 +1521,7 @@ def roster_rows(*, school: School) -> Iterator[list[str]]:
         base = [
             student.student_no,
             student.name,
-            GENDER_LABELS.get(student.gender, student.gender),
+            _gender_label(student.gender),
             grade_name(grade),
             _homeroom_text(grade, student.homeroom.number),
         ]
@@ -1525,7 +1533,7 @@ def roster_rows(*, school: School) -> Iterator[list[str]]:
                 guardian = [
                     link.guardian.name,
                     link.guardian.mobile,
-                    RELATION_LABELS.get(link.relation, link.relation),
+                    _relation_label(link.relation),
                     "是" if link.may_pick_up else "否",
                 ]
             yield [neutralise_formula(v) for v in (*base, *guardian, priorities)]
@@ -1607,7 +1615,7 @@ def roster_template() -> bytes:
     sheet.freeze_panes = "A2"
     for col, choices in (
         ("C", "男,女"),
-        ("H", ",".join(RELATION_LABELS.values())),
+        ("H", ",".join(_file_labels(Guardianship.Relation).values())),
         ("I", "是,否"),
     ):
         validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
