@@ -100,3 +100,27 @@ def test_teacher_today_counts_every_enrolled_child_of_each_class(client):
         rooms[0].pk: 4,
         rooms[1].pk: 2,
     }
+
+
+def test_bureau_overview_counts_each_school_on_its_own(client):
+    from afterschool.register.models import Role
+
+    school = SchoolFactory()
+    other = SchoolFactory(district=school.district)
+    rooms = [
+        HomeroomFactory(school=school, grade=GradeFactory(school=school, number=n)) for n in (1, 2)
+    ]
+    for room in rooms:
+        StudentFactory(school=school, homeroom=room)
+    StudentFactory(school=school, homeroom=rooms[0], status="transferred")
+    teacher(school)
+    both = teacher(school)
+    Role.objects.create(user=both, kind=Role.Kind.DUTY_LEADER, school=school)
+    Role.objects.create(user=teacher(other), kind=Role.Kind.PROVIDER_STAFF, school=school)
+    client.force_login(bureau_staff(school.district))
+    counted = {s.pk: s for s in client.get(reverse("reports:bureau-overview")).context["schools"]}
+    assert (counted[school.pk].student_count, counted[school.pk].homeroom_count) == (2, 2)
+    assert (
+        counted[school.pk].staff_count == 2
+    )  # the provider is not staff; a person with two roles counts once
+    assert (counted[other.pk].student_count, counted[other.pk].staff_count) == (0, 1)
