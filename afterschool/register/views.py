@@ -22,6 +22,7 @@ from afterschool.register.forms import (
     StaffAddForm,
     StudentForm,
     TermForm,
+    apply_service_errors,
 )
 from afterschool.register.models import School
 
@@ -57,7 +58,7 @@ def activate(request):
                 user=request.user if logged_in else None,
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             throttle.activation_succeeded(ip=ip, code=code)
             if not logged_in:
@@ -378,11 +379,7 @@ def term_edit(request, school_pk, pk=None):
                 days=data["days"],
             )
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, e.messages)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("学期已保存。"))
             return redirect("school:term-list", school_pk=school.pk)
@@ -408,8 +405,7 @@ def staff_list(request, school_pk):
                     school=school, by=request.user, **form.cleaned_data
                 )
             except ValidationError as e:
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_service_errors(form, e)
             else:
                 if password:
                     messages.success(
@@ -486,14 +482,6 @@ def _managed_student_or_404(request, pk):
     return student
 
 
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def student_edit(request, pk):
     student = _managed_student_or_404(request, pk)
@@ -505,7 +493,7 @@ def student_edit(request, pk):
         try:
             services.student_update(student=student, by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("学生信息已保存。"))
             return redirect("school:student-detail", pk=student.pk)
@@ -527,7 +515,7 @@ def guardianship_edit(request, student_pk, pk=None):
                 student=student, by=request.user, guardianship=guardianship, **form.cleaned_data
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("监护人信息已保存。"))
             if saved.guardian.name != " ".join(form.cleaned_data["name"].split()):
