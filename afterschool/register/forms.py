@@ -5,6 +5,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from afterschool.register.models import Guardianship, Role, Student, TermDay
 from afterschool.register.tasks import email_send
 
 
@@ -164,8 +165,6 @@ class TermForm(forms.Form):
     )
 
     def clean(self):
-        from afterschool.register.models import TermDay
-
         data = super().clean()
         try:
             days = _parse_day_lines(data.get("holidays", ""), TermDay.Kind.HOLIDAY, _("放假日期"))
@@ -215,8 +214,6 @@ class StaffAddForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from afterschool.register.models import Role
-
         super().__init__(*args, **kwargs)
         self.fields["kinds"].choices = [(k.value, k.label) for k in Role.SCHOOL_KINDS]
 
@@ -246,8 +243,6 @@ class StudentForm(forms.Form):
     is_financial_difficulty = forms.BooleanField(label=_("家庭经济困难"), required=False)
 
     def __init__(self, *args, homerooms, **kwargs):
-        from afterschool.register.models import Student
-
         super().__init__(*args, **kwargs)
         self.fields["gender"].choices = Student.Gender.choices
         self.fields["status"].choices = Student.Status.choices
@@ -268,8 +263,6 @@ class GuardianshipForm(forms.Form):
     may_pick_up = forms.BooleanField(label=_("可接送"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
-        from afterschool.register.models import Guardianship
-
         super().__init__(*args, **kwargs)
         self.fields["relation"].choices = Guardianship.Relation.choices
 

@@ -1,10 +1,20 @@
 """Reads of the register, always scoped to the requesting user (see ``permissions``)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from afterschool.register import permissions
-from afterschool.register.models import Grade, Guardianship, Homeroom, Role, School, Student
+from afterschool.register.models import (
+    Grade,
+    Guardianship,
+    Homeroom,
+    InvitationCode,
+    Role,
+    School,
+    Student,
+)
 
 Kind = Role.Kind
 
@@ -134,8 +144,6 @@ def guardianships_for_student(student) -> QuerySet[Guardianship]:
 
 
 def current_term(school: School):
-    from django.utils import timezone
-
     today = timezone.localdate()
     return (
         school.terms.filter(start_date__lte=today, end_date__gte=today).first()
@@ -146,9 +154,6 @@ def current_term(school: School):
 
 def staff_for_school(user, *, school: School):
     """Everyone holding a role at ``school``, with their roles and led homerooms (readers of the school only)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Prefetch
-
     if school not in schools_for_user(user):
         return get_user_model().objects.none()
     return (
@@ -168,8 +173,6 @@ def staff_for_school(user, *, school: School):
 
 
 def teachers_for_school(*, school: School):
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(roles__school=school, roles__kind=Kind.TEACHER)
@@ -195,8 +198,6 @@ def enrolled_counts_by_homeroom(user, *, homerooms) -> dict[int, int]:
 
 def school_people_counts(*, school: School) -> dict[str, int]:
     """Staff of the school, and enrolled children with at least one guardian using their account."""
-    from django.contrib.auth import get_user_model
-
     return {
         "staff_total": get_user_model().objects.filter(roles__school=school).distinct().count(),
         "guardian_accounts": Student.objects.filter(
@@ -215,8 +216,6 @@ def invitations_for_student(student, limit: int = 10):
 
 def open_invitations(*, homeroom: Homeroom):
     """The codes of a class that can still be used: for printing its letters."""
-    from afterschool.register.models import InvitationCode
-
     return (
         InvitationCode.objects.live()
         .filter(student__homeroom=homeroom, student__status=Student.Status.ENROLLED)
@@ -227,10 +226,6 @@ def open_invitations(*, homeroom: Homeroom):
 
 def students_needing_codes(*, homeroom: Homeroom) -> QuerySet[Student]:
     """Enrolled children of a class with no guardian account yet and no live code."""
-    from django.db.models import Exists, OuterRef
-
-    from afterschool.register.models import InvitationCode
-
     live_code = InvitationCode.objects.live().filter(student=OuterRef("pk"))
     return (
         Student.objects.filter(homeroom=homeroom, status=Student.Status.ENROLLED)
@@ -263,8 +258,6 @@ def audit_entries_for_school(*, school: School):
 
 def invitation_get(user, pk):
     """One invitation code of a child the user may see (404 otherwise)."""
-    from afterschool.register.models import InvitationCode
-
     return get_object_or_404(
         InvitationCode.objects.select_related("student__homeroom", "student__school"),
         pk=pk,
