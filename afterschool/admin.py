@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
 from afterschool.register import roster, roster_views
+from afterschool.register.audit import audit_sentence
 from afterschool.register.models import (
     AuditEntry,
     District,
@@ -173,10 +174,16 @@ class StudentAdmin(ImportMixin, admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "school", "action", "target")
+    """The trail for inspection: read-only, as everywhere."""
+
+    list_display = ("at", "actor_label", "school", "action", "sentence")
     list_filter = ("action", "school")
-    list_select_related = ("actor", "school")
-    search_fields = ("target",)
+    list_select_related = ("school",)
+    search_fields = ("target_label", "actor_label")
+
+    @admin.display(description=_("内容"))
+    def sentence(self, entry):
+        return audit_sentence(entry)
 
     def has_add_permission(self, request):
         return False

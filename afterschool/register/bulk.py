@@ -53,16 +53,20 @@ def insert_objects(objs: Sequence[Model]) -> None:
     if not objs:
         return
     model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=2000)
+        return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, _AUTO)]
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, f.attname, now)
-    attnames = [f.attname for f in fields]
-    ids = insert_rows(
-        model, attnames, [[getattr(obj, a) for a in attnames] for obj in objs], return_ids=True
-    )
+    # COPY takes database values: a JSONField's dict becomes psycopg's Jsonb, and so on.
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objs
+    ]
+    ids = insert_rows(model, [f.attname for f in fields], rows, return_ids=True)
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False

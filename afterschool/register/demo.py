@@ -568,30 +568,38 @@ def _term_dates(today: datetime.date) -> tuple[str, datetime.date, datetime.date
 # the Saturday after worked, 元旦, 劳动节).
 KNOWN_CALENDAR = {
     2026: [
-        ("2026-09-20", TermDay.Kind.WORKDAY, "国庆节调休上课"),
-        ("2026-09-25", TermDay.Kind.HOLIDAY, "中秋节"),
-        *[(f"2026-10-{d:02d}", TermDay.Kind.HOLIDAY, "国庆节") for d in range(1, 8)],
-        ("2026-10-10", TermDay.Kind.WORKDAY, "国庆节调休上课"),
-        ("2027-01-01", TermDay.Kind.HOLIDAY, "元旦"),
+        ("2026-09-20", TermDay.Kind.WORKDAY, "国庆节调休上课", 3),
+        ("2026-09-25", TermDay.Kind.HOLIDAY, "中秋节", None),
+        *[(f"2026-10-{d:02d}", TermDay.Kind.HOLIDAY, "国庆节", None) for d in range(1, 8)],
+        ("2026-10-10", TermDay.Kind.WORKDAY, "国庆节调休上课", 5),
+        ("2027-01-01", TermDay.Kind.HOLIDAY, "元旦", None),
     ],
 }
 
 
 def _calendar_days(
     start: datetime.date, end: datetime.date
-) -> list[tuple[datetime.date, str, str]]:
+) -> list[tuple[datetime.date, str, str, int | None]]:
+    """(date, kind, note, weekday a swapped working day follows) of the terms's calendar exceptions."""
     days = []
     for y in (start.year - 1, start.year, end.year):
         if y in KNOWN_CALENDAR:
-            days += [(datetime.date.fromisoformat(d), k, note) for d, k, note in KNOWN_CALENDAR[y]]
+            days += [
+                (datetime.date.fromisoformat(d), k, note, follows)
+                for d, k, note, follows in KNOWN_CALENDAR[y]
+            ]
             continue
-        days += [(datetime.date(y, 10, d), TermDay.Kind.HOLIDAY, "国庆节") for d in range(1, 8)]
+        days += [
+            (datetime.date(y, 10, d), TermDay.Kind.HOLIDAY, "国庆节", None) for d in range(1, 8)
+        ]
         saturday = datetime.date(y, 10, 8)
         saturday += datetime.timedelta(days=(5 - saturday.weekday()) % 7)
-        days.append((saturday, TermDay.Kind.WORKDAY, "国庆节调休上课"))
-        days.append((datetime.date(y, 1, 1), TermDay.Kind.HOLIDAY, "元旦"))
-        days += [(datetime.date(y, 5, d), TermDay.Kind.HOLIDAY, "劳动节") for d in range(1, 6)]
-    unique = {d: (d, k, note) for d, k, note in days if start <= d <= end}
+        days.append((saturday, TermDay.Kind.WORKDAY, "国庆节调休上课", 5))
+        days.append((datetime.date(y, 1, 1), TermDay.Kind.HOLIDAY, "元旦", None))
+        days += [
+            (datetime.date(y, 5, d), TermDay.Kind.HOLIDAY, "劳动节", None) for d in range(1, 6)
+        ]
+    unique = {d[0]: d for d in days if start <= d[0] <= end}
     return [unique[d] for d in sorted(unique)]
 
 
@@ -642,8 +650,8 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
         created["term_days"] += _bulk(
             TermDay,
             (
-                TermDay(term=term, date=d, kind=kind, note=note)
-                for d, kind, note in _calendar_days(term.start_date, term.end_date)
+                TermDay(term=term, date=d, kind=kind, note=note, follows_weekday=follows)
+                for d, kind, note, follows in _calendar_days(term.start_date, term.end_date)
                 if d not in have
             ),
         )

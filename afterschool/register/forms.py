@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -5,7 +8,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from afterschool.register.models import Guardianship, Role, Student, TermDay
+from afterschool.register.models import WEEKDAY_NAMES, Guardianship, Role, Student, TermDay
 from afterschool.register.tasks import email_send
 
 
@@ -81,56 +84,72 @@ class QueuedPasswordResetForm(PasswordResetForm):
         transaction.on_commit(lambda: email_send.delay(subject=subject, body=body, to=[to_email]))
 
 
-WEEKDAY_CHOICES = [
-    (1, _("周一")),
-    (2, _("周二")),
-    (3, _("周三")),
-    (4, _("周四")),
-    (5, _("周五")),
-    (6, _("周六")),
-    (7, _("周日")),
-]
+WEEKDAY_CHOICES = list(WEEKDAY_NAMES.items())
+
+
+_WEEKDAY_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+# "2026-10-01", "2026-10-01~2026-10-07 国庆节", "2026-10-10 按周五 国庆调休" (a swapped day's timetable)
+_DAY_LINE = re.compile(
+    rf"^(?P<first>{_DATE})(?:\s*~\s*(?P<last>{_DATE}))?"
+    r"(?:\s*[(（]?\s*按?\s*(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])\s*(?:课表)?\s*[)）]?)?"
+    r"\s*(?P<note>.*)$"
+)
 
 
 def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
-    """Lines like ``2026-10-01`` or ``2026-10-01~2026-10-07 国庆节`` → one dict per day."""
-    import datetime
-    import re
-
+    """Lines like ``2026-10-01``, ``2026-10-01~2026-10-07 国庆节`` or ``2026-10-10 按周五`` → one dict per day."""
     days = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip().replace("／", "/").replace("～", "~").replace("至", "~")
         if not line:
             continue
-        m = re.match(
-            r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s*~\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}))?\s*(.*)$",
-            line,
-        )
+        shown = {"label": label, "n": number, "line": raw.strip()[:60]}
+        m = _DAY_LINE.match(line)
         if not m:
             raise forms.ValidationError(
                 _(
                     "%(label)s第 %(n)d 行“%(line)s”无法识别，请写成 2026-10-01 或 2026-10-01~2026-10-07 国庆节"
                 )
-                % {"label": label, "n": number, "line": raw.strip()}
+                % shown
             )
         try:
             first, last = (
                 datetime.date(*map(int, re.split(r"[-/.]", value)))
-                for value in (m.group(1), m.group(2) or m.group(1))
+                for value in (m.group("first"), m.group("last") or m.group("first"))
             )
         except ValueError as e:
             raise forms.ValidationError(
-                _("%(label)s第 %(n)d 行的日期不存在：%(line)s")
-                % {"label": label, "n": number, "line": raw.strip()}
+                _("%(label)s第 %(n)d 行的日期不存在：%(line)s") % shown
             ) from e
         if last < first or (last - first).days > 60:
+            raise forms.ValidationError(_("%(label)s第 %(n)d 行的日期范围不正确：%(line)s") % shown)
+        weekday = m.group("weekday")
+        follows = None
+        if kind == TermDay.Kind.WORKDAY:
+            if weekday is None:
+                raise forms.ValidationError(
+                    _(
+                        "%(label)s第 %(n)d 行“%(line)s”没有写明按星期几的课表上课，"
+                        "请写成 2026-10-10 按周五 国庆调休"
+                    )
+                    % shown
+                )
+            follows = int(weekday) if weekday.isdigit() else _WEEKDAY_WORDS[weekday]
+        elif weekday is not None:
             raise forms.ValidationError(
-                _("%(label)s第 %(n)d 行的日期范围不正确：%(line)s")
-                % {"label": label, "n": number, "line": raw.strip()}
+                _("%(label)s第 %(n)d 行：放假日期不需要写星期几：%(line)s") % shown
             )
         day = first
         while day <= last:
-            days.append({"date": day, "kind": kind, "note": m.group(3).strip()[:100]})
+            days.append(
+                {
+                    "date": day,
+                    "kind": kind,
+                    "follows_weekday": follows,
+                    "note": m.group("note").strip()[:100],
+                }
+            )
             day += datetime.timedelta(days=1)
     return days
 
@@ -161,7 +180,9 @@ class TermForm(forms.Form):
         label=_("调休上课日期"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("周末调休上课的日期，每行一个，例如：2026-10-10 国庆调休"),
+        help_text=_(
+            "周末调休上课的日期，每行一个，写明按星期几的课表，例如：2026-10-10 按周五 国庆调休"
+        ),
     )
 
     def clean(self):
@@ -184,7 +205,18 @@ class TermForm(forms.Form):
     def initial_for(term) -> dict:
         def lines(kind):
             return "\n".join(
-                f"{d.date.isoformat()} {d.note}".strip()
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            d.date.isoformat(),
+                            str(_("按%(weekday)s")) % {"weekday": WEEKDAY_NAMES[d.follows_weekday]}
+                            if d.follows_weekday
+                            else "",
+                            d.note,
+                        ],
+                    )
+                )
                 for d in term.calendar_days.all()
                 if d.kind == kind
             )

@@ -138,27 +138,49 @@ class Term(models.Model):
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
 
-    def is_service_day(self, day: datetime.date, exceptions: dict | None = None) -> bool:
-        """Whether after-school service runs on ``day``: a service weekday unless a holiday, or a swapped working day."""
+    @cached_property
+    def exceptions(self) -> dict[datetime.date, "TermDay"]:
+        """The calendar's exceptions by date, read once (from ``prefetch_related("calendar_days")`` if done)."""
+        return {d.date: d for d in self.calendar_days.all()}
+
+    def timetable_weekday(self, day: datetime.date) -> int | None:
+        """The ISO weekday whose timetable runs on ``day``: its own, a swapped day's named one, or None.
+
+        None when there is no service: outside the term, on a holiday, on a weekday without service.
+        A weekend day worked in exchange (调休) follows the weekday it names: a Sunday worked as Monday.
+        """
         if not self.contains(day):
-            return False
-        if exceptions is None:
-            exceptions = {d.date: d.kind for d in self.calendar_days.all()}
-        kind = exceptions.get(day)
-        if kind == TermDay.Kind.HOLIDAY:
-            return False
-        if kind == TermDay.Kind.WORKDAY:
-            return True
-        return day.isoweekday() in self.service_weekdays
+            return None
+        exception = self.exceptions.get(day)
+        if exception is not None:
+            if exception.kind == TermDay.Kind.HOLIDAY:
+                return None
+            return exception.follows_weekday
+        weekday = day.isoweekday()
+        return weekday if weekday in self.service_weekdays else None
+
+    def is_service_day(self, day: datetime.date) -> bool:
+        """Whether after-school service runs on ``day``: a service weekday unless a holiday, or a swapped working day."""
+        return self.timetable_weekday(day) is not None
 
     def service_days(self) -> list[datetime.date]:
-        exceptions = {d.date: d.kind for d in self.calendar_days.all()}
         days, day = [], self.start_date
         while day <= self.end_date:
-            if self.is_service_day(day, exceptions):
+            if self.is_service_day(day):
                 days.append(day)
             day += datetime.timedelta(days=1)
         return days
+
+
+WEEKDAY_NAMES = {
+    1: _("周一"),
+    2: _("周二"),
+    3: _("周三"),
+    4: _("周四"),
+    5: _("周五"),
+    6: _("周六"),
+    7: _("周日"),
+}
 
 
 class TermDay(models.Model):
@@ -173,15 +195,38 @@ class TermDay(models.Model):
     )
     date = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    # A swapped working day runs the timetable of a named weekday (ISO, 1 = Monday): "周日按周一上课".
+    follows_weekday = models.PositiveSmallIntegerField(
+        _("按星期几上课"), null=True, blank=True, choices=list(WEEKDAY_NAMES.items())
+    )
     note = models.CharField(_("说明"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("校历调整")
         verbose_name_plural = _("校历调整")
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["term", "date"], name="termday_unique_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "date"], name="termday_unique_date"),
+            models.CheckConstraint(
+                name="termday_workday_follows_a_weekday",
+                condition=(
+                    Q(
+                        kind="workday",
+                        follows_weekday__isnull=False,
+                        follows_weekday__gte=1,
+                        follows_weekday__lte=7,
+                    )
+                    | Q(kind="holiday", follows_weekday__isnull=True)
+                ),
+            ),
+        ]
 
     def __str__(self):
+        if self.kind == self.Kind.WORKDAY and self.follows_weekday:
+            return str(_("%(date)s 调休上课（按%(weekday)s）")) % {
+                "date": self.date,
+                "weekday": WEEKDAY_NAMES[self.follows_weekday],
+            }
         return f"{self.date} {self.get_kind_display()}"
 
 
@@ -582,48 +627,78 @@ class InvitationCode(models.Model):
         return self.State(self.state).label
 
 
-class AuditEntry(models.Model):
-    """Who changed the register, when and how: appended, never edited."""
+class AppendOnlyError(Exception):
+    """The audit trail is appended to, never changed: a correction is a new entry pointing at the old one."""
 
-    class Action(models.TextChoices):
-        INVITATION_ISSUE = "invitation_issue", _("生成邀请码")
-        INVITATION_REVOKE = "invitation_revoke", _("作废邀请码")
-        INVITATION_REDEEM = "invitation_redeem", _("家长使用邀请码")
-        TERM_SAVE = "term_save", _("保存学期")
-        STAFF_ADD = "staff_add", _("添加教职工")
-        ROLE_REMOVE = "role_remove", _("取消角色")
-        HEAD_TEACHER_SET = "head_teacher_set", _("设置班主任")
-        STUDENT_UPDATE = "student_update", _("修改学生信息")
-        GUARDIAN_SAVE = "guardian_save", _("保存监护人")
-        GUARDIAN_REMOVE = "guardian_remove", _("移除监护人")
-        ROSTER_IMPORT = "roster_import", _("导入名册")
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit entries cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit entries cannot be updated")
+
+    def update_or_create(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries cannot be updated")
+
+
+def _unconstrained(model, **kwargs):
+    """A link that outlives what it points at: deleting a school or a user leaves the trail as it was."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        **kwargs,
+    )
+
+
+class AuditEntry(models.Model):
+    """One sensitive action, by whom, on what, when: the whole product's trail, appended, never edited.
+
+    ``action`` is named by its app (``register.invitation_issue``, ``enrollment.placement_move``); each
+    app declares its actions and renders them as a sentence (see ``afterschool.register.audit``). The
+    target is typed (content type and id) and keeps the readable label it had at the time; the actor's,
+    school's and target's labels are copied too, so the entry still reads right after they change or go.
+    """
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
+    actor = _unconstrained(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("操作人"))
+    actor_label = models.CharField(_("操作人姓名"), max_length=100, blank=True)
+    school = _unconstrained(School, related_name="audit_entries", verbose_name=_("学校"))
+    district = _unconstrained(District, related_name="audit_entries", verbose_name=_("区县"))
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    target_type = _unconstrained(
+        "contenttypes.ContentType", related_name="+", verbose_name=_("对象类型")
     )
-    school = models.ForeignKey(
-        School,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="audit_entries",
-        verbose_name=_("学校"),
-    )
-    action = models.CharField(_("操作"), max_length=50, choices=Action.choices)
-    target = models.CharField(_("对象"), max_length=200, blank=True)
+    target_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    target_label = models.CharField(_("对象"), max_length=200, blank=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
+    corrects = _unconstrained("self", related_name="corrections", verbose_name=_("更正的记录"))
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("操作记录")
         verbose_name_plural = _("操作记录")
-        ordering = ["-at"]
-        indexes = [models.Index(fields=["school", "-at"])]
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "-at"], name="audit_school_at"),
+            models.Index(fields=["district", "-at"], name="audit_district_at"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+        ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries cannot be deleted")

@@ -39,7 +39,8 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader, CachedInstanceLoader
 from import_export.results import Result, RowResult
 
-from afterschool.register.audit import audit_record
+from afterschool.register import audit_entries
+from afterschool.register.audit import audit_entry, audit_record, audit_record_many
 from afterschool.register.bulk import insert_objects, insert_rows
 from afterschool.register.models import (
     Grade,
@@ -1348,6 +1349,37 @@ class _Plan:
                 ["relation", "may_pick_up"],
                 batch_size=2000,
             )
+        self.record_pickup_changes(by, students)
+
+    def record_pickup_changes(self, by, students: dict[str, int]) -> None:
+        """One audit entry per grant or withdrawal of a guardian's permission to pick a child up."""
+        names = {mobile: g.name for mobile, g in self.guardians.items()}
+        names.update({g.mobile: line_name for g, line_name in self._renamed_names()})
+        for line in self.new_guardians:
+            names[line.mobile] = line.guardian_name
+        source = _("名册导入“{file}”").format(file=self.result.file_name or "-")
+        changes = [(line, None, line.may_pick_up) for line in self.new_links]
+        changes += [(line, link.may_pick_up, line.may_pick_up) for link, line in self.changed_links]
+        entries = []
+        for line, before, after in changes:
+            if bool(before) == bool(after):
+                continue
+            entries.append(
+                audit_entry(
+                    by=by,
+                    action=audit_entries.PICKUP_GRANT if after else audit_entries.PICKUP_WITHDRAW,
+                    school=self.school,
+                    target=Student(pk=students[line.student_no], name=line.name),
+                    guardian=f"{names[line.mobile]}（{_masked(line.mobile)}）",
+                    relation=_relation_label(line.relation),
+                    source=source,
+                )
+            )
+        audit_record_many(entries)
+
+    def _renamed_names(self):
+        names = {line.mobile: line.guardian_name for line in self.lines if line.mobile}
+        return [(g, names[g.mobile]) for g in self.renamed]
 
 
 @contextlib.contextmanager
@@ -1474,9 +1506,10 @@ def _log(result: RosterResult, by) -> None:
     )
     audit_record(
         by=by,
+        action=audit_entries.ROSTER_IMPORT,
         school=result.school,
-        action="roster_import",
-        target=result.file_name or "-",
+        label=result.file_name or "-",
+        summary=result.summary(),
         rows=result.rows,
         students_new=result.students_new,
         students_updated=result.students_updated,
@@ -1487,6 +1520,7 @@ def _log(result: RosterResult, by) -> None:
         links_updated=result.links_updated,
         grades_new=result.grades_new,
         homerooms_new=result.homerooms_new,
+        # The first changes, for the record; pickup permissions are each an entry of their own.
         changes=[str(c) for c in result.changes[:200]],
         notes=[str(n) for n in result.notes[:200]],
     )

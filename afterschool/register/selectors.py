@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from afterschool.register import permissions
 from afterschool.register.models import (
+    AuditEntry,
     Grade,
     Guardianship,
     Homeroom,
@@ -252,8 +253,10 @@ def homerooms_of_school(*, school: School) -> QuerySet[Homeroom]:
     )
 
 
-def audit_entries_for_school(*, school: School):
-    return school.audit_entries.select_related("actor")
+def audit_entries_for_school(*, school: School, action: str = ""):
+    """The school's trail, newest first; ``action`` narrows it to one declared action."""
+    entries = AuditEntry.objects.filter(school=school)
+    return entries.filter(action=action) if action else entries
 
 
 def invitation_get(user, pk):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from afterschool.register import permissions, selectors, services, throttle
+from afterschool.register.audit import audit_action_choices, audit_sentence
 from afterschool.register.forms import (
     ActivationForm,
     GuardianshipForm,
@@ -544,8 +545,17 @@ def guardianship_remove(request, student_pk, pk):
 
 @login_required
 def audit_list(request, school_pk):
-    """The school's register changes, newest first: who did what and when."""
+    """The school's trail, newest first: who did what and when, each entry a sentence."""
     school = selectors.school_get(request.user, school_pk)
-    entries = selectors.audit_entries_for_school(school=school)
+    actions = audit_action_choices()
+    action = request.GET.get("action", "")
+    if action not in dict(actions):
+        action = ""
+    entries = selectors.audit_entries_for_school(school=school, action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "register/audit_list.html", {"school": school, "page": page})
+    rows = [{"entry": e, "sentence": audit_sentence(e)} for e in page]
+    return render(
+        request,
+        "register/audit_list.html",
+        {"school": school, "page": page, "rows": rows, "actions": actions, "action": action},
+    )

@@ -116,7 +116,7 @@ def test_preview_then_confirm_imports_the_previewed_file(admin_client, school):
     assert response.url == reverse("school:dashboard", kwargs={"school_pk": school.pk})
     assert Student.objects.filter(school=school).count() == 6
     assert str(school.pk) not in admin_client.session.get(SESSION_KEY, {})
-    assert AuditEntry.objects.filter(action="roster_import", school=school).count() == 1
+    assert AuditEntry.objects.filter(action="register.roster_import", school=school).count() == 1
 
 
 def test_confirm_with_a_wrong_token_or_twice_imports_nothing_more(admin_client, school):
@@ -169,7 +169,7 @@ def test_confirm_after_the_register_changed_writes_nothing_and_shows_the_new_pre
     assert "姓名“别人改的名”改为“新名”" in page
     assert Student.objects.count() == 1
     assert Student.objects.get().name == "别人改的名"
-    assert AuditEntry.objects.filter(action="roster_import").count() == 0
+    assert AuditEntry.objects.filter(action="register.roster_import").count() == 0
     second = admin_client.session[SESSION_KEY][str(school.pk)]
     assert second["token"] != first["token"] and second["fingerprint"] != first["fingerprint"]
     assert second["token"] in page and "确认导入" in page
@@ -298,7 +298,7 @@ def test_admin_import_previews_then_imports_into_the_chosen_school(superuser_cli
     assert response.status_code == 302
     assert Student.objects.filter(school=school).count() == 4
     assert Guardian.objects.count() == 6
-    entry = AuditEntry.objects.get(action="roster_import")
+    entry = AuditEntry.objects.get(action="register.roster_import")
     assert entry.school == school and entry.actor.is_superuser
 
 
@@ -366,7 +366,7 @@ def test_command_imports_and_reports(tmp_path, school, capsys):
     out = capsys.readouterr().out
     assert "已导入" in out and "新增学生 3 名" in out
     assert Student.objects.count() == 3
-    assert AuditEntry.objects.get(action="roster_import").actor is None
+    assert AuditEntry.objects.get(action="register.roster_import").actor is None
 
 
 def test_command_dry_run_saves_nothing(tmp_path, school, capsys):
@@ -400,7 +400,7 @@ def test_command_records_the_user_when_given(tmp_path, school):
     user = school_admin(school)
     path = _write(tmp_path, "r.xlsx", xlsx_bytes([row()]))
     call_command("import_roster", path, "--school", school.code, "--user", user.username)
-    assert AuditEntry.objects.get(action="roster_import").actor == user
+    assert AuditEntry.objects.get(action="register.roster_import").actor == user
 
 
 def test_command_unknown_school_or_file(tmp_path, school):

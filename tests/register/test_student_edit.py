@@ -38,6 +38,7 @@ def _student_data(student, **changes):
 def test_moving_a_student_to_another_class_is_recorded(client, setup):
     student, admin = setup
     other = HomeroomFactory(school=student.school)
+    old_homeroom = student.homeroom
     response = client.post(
         reverse("school:student-edit", kwargs={"pk": student.pk}),
         _student_data(student, homeroom=other.pk, is_left_behind="on"),
@@ -45,8 +46,10 @@ def test_moving_a_student_to_another_class_is_recorded(client, setup):
     assert response.status_code == 302
     student.refresh_from_db()
     assert student.homeroom == other and student.is_left_behind
-    entry = AuditEntry.objects.get(action="student_update")
-    assert entry.actor == admin and "homeroom" in entry.details["changes"]
+    entry = AuditEntry.objects.get(action="register.student_update")
+    assert entry.actor == admin
+    assert entry.details["changes"]["班级"] == [old_homeroom.name, other.name]
+    assert entry.details["changes"]["留守儿童"] == ["否", "是"]
 
 
 def test_a_student_cannot_move_to_another_schools_class(client, setup):
@@ -91,9 +94,12 @@ def test_withdrawing_pickup_permission_is_recorded_with_the_previous_value(clien
     )
     link.refresh_from_db()
     assert link.may_pick_up is False
-    entry = AuditEntry.objects.get(action="guardian_save")
-    assert entry.details["before"]["may_pick_up"] is True and entry.details["may_pick_up"] is False
+    entry = AuditEntry.objects.get(action="register.guardian_save")
+    assert entry.details["changes"] == {"可接送": ["是", "否"]}
     assert entry.actor == admin
+    withdrawal = AuditEntry.objects.get(action="register.pickup_withdraw")
+    assert withdrawal.target_id == student.pk and withdrawal.actor == admin
+    assert link.guardian.name in withdrawal.details["guardian"]
 
 
 def test_the_same_guardian_cannot_be_added_twice(client, setup):
@@ -124,7 +130,7 @@ def test_removing_a_guardian_keeps_the_person(client, setup):
     )
     assert not Guardianship.objects.filter(pk=link.pk).exists()
     assert Guardian.objects.filter(pk=link.guardian_id).exists()
-    assert AuditEntry.objects.filter(action="guardian_remove").exists()
+    assert AuditEntry.objects.filter(action="register.guardian_remove").exists()
 
 
 def test_the_audit_page_shows_who_did_what(client, setup):

@@ -16,7 +16,7 @@ def _post(client, school, **overrides):
         "end_date": "2027-01-22",
         "service_weekdays": ["1", "2", "3", "4"],
         "holidays": "2026-10-01~2026-10-07 国庆节\n2027-01-01 元旦",
-        "workdays": "2026-10-10 国庆调休",
+        "workdays": "2026-10-10 按周五 国庆调休",
     }
     data.update(overrides)
     return client.post(reverse("school:term-create", kwargs={"school_pk": school.pk}), data)
@@ -47,7 +47,8 @@ def test_admin_creates_a_term_with_holidays_and_swapped_days(client):
         ({"service_weekdays": []}, "请至少选择一天"),
         ({"holidays": "十月一日"}, "放假日期第 1 行“十月一日”无法识别"),
         ({"holidays": "2026-02-30"}, "日期不存在"),
-        ({"workdays": "2027-03-01"}, "不在学期内"),
+        ({"workdays": "2027-03-01 按周一"}, "不在学期内"),
+        ({"workdays": "2026-10-10 国庆调休"}, "没有写明按星期几的课表上课"),
     ],
 )
 def test_bad_term_input_names_the_field_and_saves_nothing(client, overrides, message):
@@ -106,7 +107,7 @@ def test_saving_a_term_is_recorded_and_overlapping_terms_are_refused(client):
     school = SchoolFactory()
     client.force_login(school_admin(school))
     _post(client, school)
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.TERM_SAVE, school=school).count() == 1
+    assert AuditEntry.objects.filter(action="register.term_save", school=school).count() == 1
     response = _post(
         client, school, name="另一个学期", start_date="2027-01-01", end_date="2027-06-30"
     )

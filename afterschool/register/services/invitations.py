@@ -22,12 +22,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from afterschool.register import audit_entries
 from afterschool.register.audit import audit_record
-from afterschool.register.models import AuditEntry, Guardian, InvitationCode, Student
+from afterschool.register.models import Guardian, InvitationCode, Student
 from afterschool.register.normalize import normalize_mobile
 
 # No 0/O, 1/I/L: the code is read off paper and typed on a phone.
 INVITATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# How many children's names an entry for a batch of codes keeps (the count is always kept).
+AUDIT_NAMES = 20
 INVITATION_LENGTH = 8
 
 
@@ -54,7 +57,8 @@ def invitation_code_issue(
     students = list(
         Student.objects.select_for_update()
         .filter(pk__in=[s.pk for s in students])
-        .select_related("school")
+        .select_related("school", "homeroom__grade")
+        .order_by("homeroom__grade__number", "homeroom__number", "student_no")
     )
     valid_days = valid_days or settings.INVITATION_CODE_VALID_DAYS
     InvitationCode.objects.filter(
@@ -82,13 +86,19 @@ def invitation_code_issue(
     for student in students:
         by_school.setdefault(student.school_id, []).append(student)
     for group in by_school.values():
+        homerooms = {s.homeroom_id for s in group}
+        target = group[0] if len(group) == 1 else None
+        if target is None and len(homerooms) == 1:
+            target = group[0].homeroom
         audit_record(
             by=by,
+            action=audit_entries.INVITATION_ISSUE,
             school=group[0].school,
-            action=AuditEntry.Action.INVITATION_ISSUE,
-            target=_("%(n)d 名学生") % {"n": len(group)},
-            students=[s.pk for s in group],
-            reset_for=guardian.pk if guardian else None,
+            target=target,
+            count=len(group),
+            students=[s.name for s in group[:AUDIT_NAMES]],
+            homeroom=group[0].homeroom.name if len(homerooms) == 1 else "",
+            reset_for=str(guardian) if guardian else None,
         )
     return created
 
@@ -110,8 +120,8 @@ def invitation_code_revoke(*, invitation: InvitationCode, by) -> InvitationCode:
     invitation.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(
         by=by,
+        action=audit_entries.INVITATION_REVOKE,
         school=invitation.student.school,
-        action=AuditEntry.Action.INVITATION_REVOKE,
         target=invitation.student,
         code=invitation.code,
     )
@@ -191,10 +201,10 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
     invitation.save(update_fields=["used_at", "used_by"])
     audit_record(
         by=user,
+        action=audit_entries.INVITATION_REDEEM,
         school=school,
-        action=AuditEntry.Action.INVITATION_REDEEM,
         target=invitation.student,
-        guardian=guardian.pk,
+        guardian=str(guardian),
         reset=invitation.guardian_id is not None,
     )
     return user

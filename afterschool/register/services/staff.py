@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from afterschool.register import audit_entries
 from afterschool.register.audit import audit_record
-from afterschool.register.models import AuditEntry, Homeroom, Role
+from afterschool.register.models import Homeroom, Role
 from afterschool.register.normalize import normalize_mobile
 
 TEMP_PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -49,10 +50,11 @@ def staff_add(*, school, full_name: str, mobile: str, kinds: list[str], by):
         Role.objects.get_or_create(user=user, kind=kind, school=school)
     audit_record(
         by=by,
+        action=audit_entries.STAFF_ADD,
         school=school,
-        action=AuditEntry.Action.STAFF_ADD,
-        target=user.get_full_name(),
-        kinds=kinds,
+        target=user,
+        label=user.get_full_name(),
+        roles=[str(Role.Kind(k).label) for k in kinds],
         new_account=password is not None,
     )
     return user, password
@@ -64,10 +66,11 @@ def role_remove(*, role, by) -> None:
     school, user = role.school, role.user
     audit_record(
         by=by,
+        action=audit_entries.ROLE_REMOVE,
         school=school,
-        action=AuditEntry.Action.ROLE_REMOVE,
-        target=user.get_full_name(),
-        kind=role.kind,
+        target=user,
+        label=user.get_full_name(),
+        role=role.get_kind_display(),
     )
     role.delete()
     if not Role.objects.filter(user=user, school=school, kind=Role.Kind.TEACHER).exists():
@@ -88,9 +91,9 @@ def homeroom_head_teacher_set(*, homeroom, teacher, by):
     homeroom.save(update_fields=["head_teacher"])
     audit_record(
         by=by,
+        action=audit_entries.HEAD_TEACHER_SET,
         school=homeroom.school,
-        action=AuditEntry.Action.HEAD_TEACHER_SET,
-        target=homeroom.name,
+        target=homeroom,
         teacher=teacher.get_full_name() if teacher else None,
     )
     return homeroom

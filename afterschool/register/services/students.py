@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from afterschool.register.audit import audit_record
-from afterschool.register.models import AuditEntry, Guardian, Guardianship, Student
+from afterschool.register import audit_entries
+from afterschool.register.audit import audit_entry, audit_record, audit_record_many
+from afterschool.register.models import Guardian, Guardianship, Student
 from afterschool.register.normalize import normalize_mobile
 
 
@@ -18,25 +19,60 @@ def student_update(*, student: Student, by, **changes) -> Student:
         raise ValueError(f"student_update cannot change {sorted(unknown)}")
     if "homeroom" in changes and changes["homeroom"].school_id != student.school_id:
         raise ValidationError({"homeroom": _("只能调到本校的班级。")})
-    before = {field: str(getattr(student, field)) for field in changes}
+    before = {field: _shown(student, field) for field in changes}
+    label = str(student)
     for field, value in changes.items():
         setattr(student, field, value)
     student.full_clean(exclude=["school", "student_no"])
     student.save()
     diff = {
-        f: [before[f], str(getattr(student, f))]
+        str(Student._meta.get_field(f).verbose_name): [before[f], _shown(student, f)]
         for f in changes
-        if before[f] != str(getattr(student, f))
+        if before[f] != _shown(student, f)
     }
     if diff:
         audit_record(
             by=by,
+            action=audit_entries.STUDENT_UPDATE,
             school=student.school,
-            action=AuditEntry.Action.STUDENT_UPDATE,
             target=student,
+            label=label,
             changes=diff,
         )
     return student
+
+
+def _shown(student: Student, field: str) -> str:
+    """A field's value as a person reads it: the class's name, 女 for "F", 是/否 for a flag."""
+    value = getattr(student, field)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    display = getattr(student, f"get_{field}_display", None)
+    return str(display() if display else value)
+
+
+def pickup_change_entries(
+    *, by, student: Student, guardian: Guardian, relation: str, before, after, source: str = ""
+) -> list:
+    """Audit entries for a change of who may pick a child up: one grant or one withdrawal, or none.
+
+    ``before``/``after`` are the link's ``may_pick_up`` before and after (None: no link). Dismissal relies
+    on this trail, so every grant and withdrawal is its own entry, imports included.
+    """
+    was, now = bool(before), bool(after)
+    if was == now:
+        return []
+    return [
+        audit_entry(
+            by=by,
+            action=audit_entries.PICKUP_GRANT if now else audit_entries.PICKUP_WITHDRAW,
+            school=student.school,
+            target=student,
+            guardian=str(guardian),
+            relation=str(Guardianship.Relation(relation).label),
+            source=source,
+        )
+    ]
 
 
 def _shared_elsewhere(guardian: Guardian, school) -> bool:
@@ -91,38 +127,84 @@ def guardianship_save(
         guardianship = Guardianship(student=student)
     else:
         before = {
-            "guardian": str(guardianship.guardian),
-            "relation": guardianship.relation,
-            "may_pick_up": guardianship.may_pick_up,
+            _("监护人"): str(guardianship.guardian),
+            _("关系"): guardianship.get_relation_display(),
+            _("可接送"): _("是") if guardianship.may_pick_up else _("否"),
         }
+        old_guardian, old_pick_up = guardianship.guardian, guardianship.may_pick_up
     guardianship.guardian, guardianship.relation, guardianship.may_pick_up = (
         guardian,
         relation,
         may_pick_up,
     )
     guardianship.save()
-    audit_record(
-        by=by,
-        school=student.school,
-        action=AuditEntry.Action.GUARDIAN_SAVE,
-        target=student,
-        guardian=str(guardian),
-        relation=relation,
-        may_pick_up=may_pick_up,
-        before=before,
-    )
+    after = {
+        _("监护人"): str(guardian),
+        _("关系"): guardianship.get_relation_display(),
+        _("可接送"): _("是") if may_pick_up else _("否"),
+    }
+    changes = {k: [before[k], v] for k, v in after.items() if before and before[k] != v}
+    if before is None or changes:
+        audit_record(
+            by=by,
+            action=audit_entries.GUARDIAN_SAVE,
+            school=school,
+            target=student,
+            guardian=str(guardian),
+            relation=guardianship.get_relation_display(),
+            may_pick_up=may_pick_up,
+            changes=changes,
+        )
+    if before is not None and old_guardian.pk != guardian.pk:
+        # Another person on the link: the old one loses the permission, the new one gains it.
+        pickups = pickup_change_entries(
+            by=by,
+            student=student,
+            guardian=old_guardian,
+            relation=relation,
+            before=old_pick_up,
+            after=None,
+        ) + pickup_change_entries(
+            by=by,
+            student=student,
+            guardian=guardian,
+            relation=relation,
+            before=None,
+            after=may_pick_up,
+        )
+    else:
+        pickups = pickup_change_entries(
+            by=by,
+            student=student,
+            guardian=guardian,
+            relation=relation,
+            before=old_pick_up if before is not None else None,
+            after=may_pick_up,
+        )
+    audit_record_many(pickups)
     return guardianship
 
 
 @transaction.atomic
 def guardianship_remove(*, guardianship: Guardianship, by) -> None:
     """Unlink a guardian from a child (the guardian stays, with any other children)."""
+    student = guardianship.student
     audit_record(
         by=by,
-        school=guardianship.student.school,
-        action=AuditEntry.Action.GUARDIAN_REMOVE,
-        target=guardianship.student,
+        action=audit_entries.GUARDIAN_REMOVE,
+        school=student.school,
+        target=student,
         guardian=str(guardianship.guardian),
-        relation=guardianship.relation,
+        relation=guardianship.get_relation_display(),
+    )
+    audit_record_many(
+        pickup_change_entries(
+            by=by,
+            student=student,
+            guardian=guardianship.guardian,
+            relation=guardianship.relation,
+            before=guardianship.may_pick_up,
+            after=None,
+        )
     )
     guardianship.delete()

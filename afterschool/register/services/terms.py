@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from afterschool.register.audit import audit_record
-from afterschool.register.models import AuditEntry, Term, TermDay
+from afterschool.register import audit_entries
+from afterschool.register.audit import audit_entry, audit_record, audit_record_many
+from afterschool.register.models import WEEKDAY_NAMES, Term, TermDay
 
 
 @transaction.atomic
@@ -49,23 +50,67 @@ def term_save(
             raise ValidationError(
                 _("第 %(i)d 行校历调整：%(date)s 重复。") % {"i": i, "date": date}
             )
-        seen[date] = day
+        follows = day.get("follows_weekday")
+        if day["kind"] == TermDay.Kind.WORKDAY and follows not in range(1, 8):
+            raise ValidationError(
+                _("第 %(i)d 行校历调整：%(date)s 调休上课须写明按星期几的课表。")
+                % {"i": i, "date": date}
+            )
+        seen[date] = {
+            "kind": day["kind"],
+            "note": day.get("note", ""),
+            "follows_weekday": follows if day["kind"] == TermDay.Kind.WORKDAY else None,
+        }
+    created = term.pk is None
     term.save()
-    term.calendar_days.all().delete()
-    TermDay.objects.bulk_create(
-        [
-            TermDay(term=term, date=d["date"], kind=d["kind"], note=d.get("note", ""))
-            for d in seen.values()
-        ]
-    )
+    _calendar_update(term=term, wanted=seen, by=by)
     audit_record(
         by=by,
+        action=audit_entries.TERM_SAVE,
         school=school,
-        action=AuditEntry.Action.TERM_SAVE,
-        target=term.name,
+        target=term,
+        created=created,
         start=start_date,
         end=end_date,
-        weekdays=term.service_weekdays,
-        days=len(seen),
+        weekdays="、".join(str(WEEKDAY_NAMES[d]) for d in term.service_weekdays),
     )
     return term
+
+
+def _calendar_update(*, term: Term, wanted: dict, by) -> None:
+    """Change only the days that changed, recording each day added or removed (a change is both)."""
+    have = {d.date: d for d in term.calendar_days.all()}
+    removed = [
+        d
+        for date, d in have.items()
+        if date not in wanted
+        or (d.kind, d.note, d.follows_weekday)
+        != (wanted[date]["kind"], wanted[date]["note"], wanted[date]["follows_weekday"])
+    ]
+    added = [
+        TermDay(term=term, date=date, **values)
+        for date, values in sorted(wanted.items())
+        if date not in have or have[date] in removed
+    ]
+    if removed:
+        TermDay.objects.filter(pk__in=[d.pk for d in removed]).delete()
+    TermDay.objects.bulk_create(added)
+    audit_record_many(
+        audit_entry(
+            by=by,
+            action=action,
+            school=term.school,
+            target=term,
+            date=day.date,
+            kind=day.get_kind_display(),
+            follows=str(WEEKDAY_NAMES[day.follows_weekday]) if day.follows_weekday else "",
+            note=day.note,
+        )
+        for action, days in (
+            (audit_entries.TERM_DAY_REMOVE, removed),
+            (audit_entries.TERM_DAY_ADD, added),
+        )
+        for day in sorted(days, key=lambda d: d.date)
+    )
+    term.__dict__.pop("exceptions", None)
+    getattr(term, "_prefetched_objects_cache", {}).pop("calendar_days", None)
