@@ -47,9 +47,11 @@ serve: $(STAMP)
 # not reachable on a developer's machine; required on CI).
 test: system-deps $(STAMP) lint test-sqlite test-postgres
 
+# ruff, the import layers (import-linter, contract in pyproject.toml), migrations in sync.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)

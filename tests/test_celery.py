@@ -36,3 +36,31 @@ def test_a_real_worker_runs_a_task_queued_on_redis():
         app.conf.task_always_eager = True
     assert result.successful()
     assert [m.subject for m in mail.outbox] == ["队列测试"]
+
+
+def test_a_worker_finds_every_task_without_the_site_being_loaded():
+    """A fresh process that only loads the Celery app (as ``celery worker`` does) knows the tasks.
+
+    CELERY_SKIP_CHECKS keeps Celery's Django fixup from running the system checks, whose URL check imports
+    every view module: that accident used to be how the register's tasks got registered at all.
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup();"
+        "from afterschool.celery import app; app.loader.import_default_modules();"
+        "print(sorted(n for n in app.tasks if not n.startswith('celery.')));"
+        "print('afterschool.urls' in sys.modules)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "afterschool.settings.test",
+        "CELERY_SKIP_CHECKS": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.splitlines()
+    assert "afterschool.register.tasks.email_send" in out[0]
+    assert "afterschool.register.tasks.roster_uploads_purge" in out[0]
+    assert out[1] == "False"

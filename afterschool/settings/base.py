@@ -34,11 +34,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    # In layer order: each imports only those above it in this list (import-linter checks it).
     "afterschool.apps.AfterschoolConfig",
     "scheduling",
     "enrollment",
     "safety",
     "fees",
+    "afterschool.reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
