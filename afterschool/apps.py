@@ -7,4 +7,11 @@ class AfterschoolConfig(AppConfig):
     verbose_name = _("学校名册")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from afterschool import checks  # noqa: F401  (registers system checks)
+        from afterschool.middleware import SessionIdleTimeoutMiddleware
+
+        user_logged_in.connect(
+            SessionIdleTimeoutMiddleware.on_login, dispatch_uid="afterschool.session_idle_start"
+        )

@@ -92,3 +92,9 @@ def can_manage_homeroom_invitations(user, homeroom) -> bool:
 def can_see_guardian_contacts(user, school) -> bool:
     """Parents' phone numbers: the school's staff who may need to call them. The bureau sees them masked."""
     return school.pk in school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER, Kind.TEACHER)
+
+
+def is_staff_member(user) -> bool:
+    """Anyone who works for a school or the bureau, or runs the site: their sessions time out sooner, and
+    they reset a forgotten password by e-mail (parents ask their school for a reset code)."""
+    return user.is_authenticated and bool(user.is_staff or user.is_superuser or _roles(user))

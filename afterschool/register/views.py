@@ -1,7 +1,6 @@
 """Pages of the register: accounts, the school's dashboard and roster, the teacher's day, the family home."""
 
 import segno
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from afterschool.register import permissions, selectors, services, throttle
+from afterschool.register.client import client_ip
 from afterschool.register.forms import (
     ActivationForm,
     GuardianshipForm,
@@ -37,15 +37,28 @@ def no_role(request):
     return render(request, "accounts/no_role.html")
 
 
+ACTIVATION_CODE_SESSION_KEY = "activation_code"
+
+
 def activate(request):
-    """Parents activate their account (or add a child, or reset a forgotten password) with a school code."""
+    """Parents activate their account (or add a child, or reset a forgotten password) with a school code.
+
+    The letter's QR code opens ``?code=…``: the code is kept in the session and the page reloaded without it,
+    so it stays out of the browser's history, the Referer of the next request and the access logs after this one.
+    """
+    if request.method == "GET" and "code" in request.GET:
+        code = services.normalize_invitation_code(request.GET["code"])[:20]
+        request.session[ACTIVATION_CODE_SESSION_KEY] = code
+        return redirect("accounts:activate")
     logged_in = request.user.is_authenticated
     form = ActivationForm(
-        request.POST or None, logged_in=logged_in, initial={"code": request.GET.get("code", "")}
+        request.POST or None,
+        logged_in=logged_in,
+        initial={"code": request.session.get(ACTIVATION_CODE_SESSION_KEY, "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = get_client_ip_address(request) or ""
+        ip = client_ip(request)
         code = services.normalize_invitation_code(data["code"])
         if not throttle.activation_attempt(ip=ip, code=code):
             form.add_error(None, _("尝试次数过多，请一小时后再试，或联系班主任。"))
@@ -61,6 +74,7 @@ def activate(request):
             apply_service_errors(form, e)
         else:
             throttle.activation_succeeded(ip=ip, code=code)
+            request.session.pop(ACTIVATION_CODE_SESSION_KEY, None)
             if not logged_in:
                 login(
                     request, user, backend="afterschool.register.backends.UsernameOrMobileBackend"

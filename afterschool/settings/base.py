@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching; above the rest, so it sees every response.
+    "afterschool.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "afterschool.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "afterschool.middleware.SessionIdleTimeoutMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,11 +141,26 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
+# Failures are counted per (account, client address): one client's mistakes never lock out another.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The account, whichever of its names (username, mobile in any spelling) was typed.
 AXES_USERNAME_CALLABLE = "afterschool.register.backends.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "afterschool.register.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "afterschool.register.backends.lockout_response"
+# Guessing spread over many addresses: at most this many failures per account per cool-off, from all
+# addresses together. Keep it well above AXES_FAILURE_LIMIT (a system check says so).
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
+
+# Reverse proxies of ours in front of the site (nginx: 1). Client addresses (login lockouts, the activation
+# throttle) are then read from X-Forwarded-For; with 0 the header is ignored. See register/client.py.
+CLIENT_IP_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+# Sessions slide: each request extends them. Staff (any school or bureau role) are logged out after this
+# many minutes without a request; parents, on their own phones, after this many days.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
+PARENT_SESSION_DAYS = env.int("PARENT_SESSION_DAYS", default=30)
 
 # Invitation codes printed on the letter to parents.
 INVITATION_CODE_VALID_DAYS = env.int("INVITATION_CODE_VALID_DAYS", default=60)
@@ -190,9 +208,33 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="afterschool@localhost")
 
 MESSAGE_TAGS = {40: "danger"}
 
+# Query strings carry invitation codes (the letter's QR link) and children's names or 学籍号 (the student
+# search): their values are redacted before any record is written. Production's access log is gunicorn's
+# (gunicorn.conf.py), which logs the path alone.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_query_strings": {"()": "afterschool.logfilters.RedactQueryStrings"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_query_strings"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_query_strings"],
+        },
+    },
+    "loggers": {
+        # runserver's access log
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Django's own handlers (the console in DEBUG, mail to ADMINS) sit on the "django" logger above it.
+        "django.request": {"filters": ["redact_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
