@@ -66,6 +66,7 @@ OWN_URLS = {
     "family:home",
     "reports:bureau-overview",
     "accounts:no-role",
+    "accounts:profile",
     "accounts:password-change",
     "accounts:password-change-done",
 }

@@ -11,8 +11,10 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from afterschool.register import throttle
 from afterschool.register.normalize import normalize_mobile
@@ -88,16 +90,35 @@ class UsernameOrMobileBackend(ModelBackend):
         return None
 
 
+def current_password_check(user, password: str) -> None:
+    """A logged-in user re-enters their password (to change it, or their e-mail): counted like a login.
+
+    Otherwise whoever holds a session left open could guess the password here without limit. Raises
+    ValidationError for a wrong password, and once the account's cap is reached.
+    """
+    key = account_key("", user)
+    if not throttle.login_attempt(account=key):
+        raise ValidationError(
+            _("密码错误次数过多，请 %(minutes)d 分钟后再试。") % {"minutes": _minutes()}
+        )
+    if not user.check_password(password or ""):
+        raise ValidationError(_("当前密码不正确。"))
+    throttle.login_succeeded(account=key)
+
+
+def _minutes() -> int:
+    return max(1, round(settings.AXES_COOLOFF_TIME * 60))
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """The locked-out page (AXES_LOCKOUT_CALLABLE), in Chinese, the same for every name and every client.
 
     django-axes's own response answers an XMLHttpRequest with JSON naming the account it counted against,
     which would tell an existing account from an unknown name.
     """
-    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
     return render(
         request,
         "accounts/locked_out.html",
-        {"minutes": minutes},
+        {"minutes": _minutes()},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )

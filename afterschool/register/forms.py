@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from afterschool.register.backends import current_password_check
 from afterschool.register.models import Guardianship, Role, Student, TermDay
 from afterschool.register.tasks import email_send
 
@@ -30,6 +31,42 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名/手机号或密码不正确。"),
         "inactive": _("该账号已停用，请联系学校。"),
     }
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password's check counted like a failed login."""
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        current_password_check(self.user, old_password)
+        return old_password
+
+
+class AccountEmailForm(forms.Form):
+    """Staff set the address their password-reset links go to, re-entering their password."""
+
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        required=False,
+        max_length=254,
+        help_text=_("忘记密码时，重设链接发到这里。留空则不能用邮箱找回密码。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("请输入有效的电子邮箱地址。")},
+    )
+    password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        current_password_check(self.user, password)
+        return password
 
 
 class ActivationForm(forms.Form):

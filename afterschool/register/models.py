@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -33,6 +34,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # Password-reset links go to the account with this address: one account per address.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ignoring_case"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name or self.username
@@ -597,6 +604,7 @@ class AuditEntry(models.Model):
         GUARDIAN_SAVE = "guardian_save", _("保存监护人")
         GUARDIAN_REMOVE = "guardian_remove", _("移除监护人")
         ROSTER_IMPORT = "roster_import", _("导入名册")
+        EMAIL_SET = "email_set", _("设置找回密码邮箱")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -2,7 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from afterschool.register import roster_views, views
-from afterschool.register.forms import LoginForm, QueuedPasswordResetForm
+from afterschool.register.forms import (
+    CountedPasswordChangeForm,
+    LoginForm,
+    QueuedPasswordResetForm,
+)
 
 accounts_patterns = [
     path(
@@ -17,10 +21,12 @@ accounts_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/", views.activate, name="activate"),
     path("no-role/", views.no_role, name="no-role"),
+    path("me/", views.profile, name="profile"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
+            form_class=CountedPasswordChangeForm,
             success_url=reverse_lazy("accounts:password-change-done"),
         ),
         name="password-change",

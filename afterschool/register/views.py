@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from afterschool.register import permissions, selectors, services, throttle
 from afterschool.register.client import client_ip
 from afterschool.register.forms import (
+    AccountEmailForm,
     ActivationForm,
     GuardianshipForm,
     HeadTeacherForm,
@@ -35,6 +36,30 @@ def home(request):
 @login_required
 def no_role(request):
     return render(request, "accounts/no_role.html")
+
+
+@login_required
+def profile(request):
+    """我的账号: who I am here, and for staff the e-mail address a forgotten password is reset through."""
+    user = request.user
+    is_staff = permissions.is_staff_member(user)
+    form = AccountEmailForm(request.POST or None, user=user, initial={"email": user.email})
+    if request.method == "POST":
+        if not is_staff:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.user_email_set(user=user, email=form.cleaned_data["email"], by=user)
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, _("找回密码邮箱已保存。"))
+                return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form if is_staff else None, "is_staff": is_staff},
+    )
 
 
 ACTIVATION_CODE_SESSION_KEY = "activation_code"

@@ -315,3 +315,29 @@ def test_an_ipv6_client_is_counted_by_its_network():
     for i in range(30):
         throttle.activation_attempt(ip=f"2001:db8::{i:x}", code="")
     assert not throttle.activation_attempt(ip="2001:db8::ffff", code="")
+
+
+def test_the_letters_link_keeps_the_code_out_of_the_address_bar(client):
+    student = StudentFactory()
+    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    # when: the QR code opens the page with the code in the address
+    response = client.get(f"{reverse('accounts:activate')}?code={code.code.lower()}")
+    # then: the page reloads at a clean address, the code filled in from the session
+    assert response.status_code == 302 and response.url == reverse("accounts:activate")
+    page = client.get(response.url).content.decode()
+    assert f'value="{code.code}"' in page
+    # and once used, the code is forgotten
+    _activate(client, code.code, "13855556666")
+    assert "activation_code" not in client.session
+
+
+def test_a_code_in_the_address_is_cleaned_before_it_is_kept(client):
+    client.get(reverse("accounts:activate"), {"code": "<script>" + "x" * 500})
+    assert client.session["activation_code"] == ("SCRIPT" + "X" * 500)[:20]
+
+
+def test_the_wrong_code_message_follows_the_chosen_language(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = _activate(client, "ZZZZ2345", "13855556666").content.decode()
+    assert "The invitation code or mobile number is not correct" in page

@@ -1,5 +1,6 @@
 """Changes to the register. Each service validates, saves inside a transaction and records who did it."""
 
+from afterschool.register.services.accounts import user_email_set
 from afterschool.register.services.invitations import (
     invitation_code_issue,
     invitation_code_revoke,
@@ -26,4 +27,5 @@ __all__ = [
     "staff_add",
     "student_update",
     "term_save",
+    "user_email_set",
 ]

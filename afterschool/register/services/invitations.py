@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from afterschool.register.audit import audit_record
 from afterschool.register.models import AuditEntry, Guardian, InvitationCode, Student
@@ -119,7 +120,7 @@ def invitation_code_revoke(*, invitation: InvitationCode, by) -> InvitationCode:
 
 
 # Said for a wrong code and for a right code with a wrong mobile alike: which one was right stays unsaid.
-WRONG_CODE_OR_MOBILE = _(
+WRONG_CODE_OR_MOBILE = gettext_lazy(
     "邀请码或手机号不正确。请核对《致家长的一封信》上的邀请码，以及您在学校登记的手机号。"
 )
 
