@@ -39,9 +39,15 @@ def user_for_login(identifier: str):
     return (by_mobile or candidates or [None])[0]
 
 
-def account_key(identifier: str, user=None) -> str:
-    """What failures are counted against: ``user:<pk>`` for an account, the normalised name otherwise."""
-    if user is None:
+_LOOK_UP = object()
+
+
+def account_key(identifier: str, user=_LOOK_UP) -> str:
+    """What failures are counted against: ``user:<pk>`` for an account, the normalised name otherwise.
+
+    ``user`` is the account ``identifier`` names (None: none), when the caller has looked it up already.
+    """
+    if user is _LOOK_UP:
         user = user_for_login(identifier)
     if user is not None:
         return f"user:{user.pk}"

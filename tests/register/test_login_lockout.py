@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from afterschool.register.backends import lockout_username
@@ -136,3 +138,12 @@ def test_logging_in_right_does_not_use_up_the_cap(client, settings, behind_nginx
         assert response.status_code == 302
         assert response.wsgi_request.user == parent
         client.logout()
+
+
+def test_a_failed_login_does_the_same_work_for_an_account_and_an_unknown_name(client, account):
+    counts = []
+    for name in ("wang-li", "no-such-person"):
+        with CaptureQueriesContext(connection) as queries:
+            assert _login(client, name, "wrong").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
