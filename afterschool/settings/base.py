@@ -149,6 +149,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "afterschool.register.backends.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "afterschool.register.client.client_ip"
 AXES_LOCKOUT_CALLABLE = "afterschool.register.backends.lockout_response"
+# django-axes keeps each failed attempt's query string and form: mask the values that can carry a code, a
+# search for a child (the login page's ?next=/…/students/?q=…) or the typed name.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "code", "q"]
 # Guessing spread over many addresses: at most this many failures per account per cool-off, from all
 # addresses together. Keep it well above AXES_FAILURE_LIMIT (a system check says so).
 AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)

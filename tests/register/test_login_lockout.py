@@ -147,3 +147,16 @@ def test_a_failed_login_does_the_same_work_for_an_account_and_an_unknown_name(cl
             assert _login(client, name, "wrong").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_failed_attempts_are_kept_without_the_search_that_led_to_the_login_page(client, account):
+    from axes.models import AccessAttempt
+
+    next_url = "/school/1/students/?q=G110101201501011234"
+    client.post(
+        f"{reverse('accounts:login')}?next={next_url}",
+        {"username": "wang-li", "password": "wrong", "next": next_url},
+    )
+    (attempt,) = AccessAttempt.objects.all()
+    assert "G110101201501011234" not in attempt.get_data + attempt.post_data
+    assert "wang-li" not in attempt.post_data
