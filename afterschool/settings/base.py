@@ -161,7 +161,10 @@ AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
 CLIENT_IP_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
 # Sessions slide: each request extends them. Staff (any school or bureau role) are logged out after this
-# many minutes without a request; parents, on their own phones, after this many days.
+# many minutes without a request: an hour ends a session left open on a shared office computer within the
+# hour, yet spans the gaps of an after-school afternoon (check-in at 15:00, a patrol, dismissal at 17:20) so a
+# teacher is not sent to log in on a phone while handing a child over. Parents, on their own phones, after
+# this many days.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
 PARENT_SESSION_DAYS = env.int("PARENT_SESSION_DAYS", default=30)
 
