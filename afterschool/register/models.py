@@ -35,10 +35,16 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self):
-        return self.full_name or self.username
+        return self.full_name or self.shown_username
 
     def get_full_name(self):
-        return self.full_name or super().get_full_name() or self.username
+        return self.full_name or super().get_full_name() or self.shown_username
+
+    @property
+    def shown_username(self) -> str:
+        """The username, masked when it is a mobile number (accounts opened by code log in with theirs)."""
+        name = self.username or ""
+        return mask_mobile(name) if len(name) == 11 and name.isdigit() else name
 
     @cached_property
     def role_set(self):

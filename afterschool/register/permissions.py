@@ -1,7 +1,8 @@
 """Who may do what in the register. Every view and selector of the register asks here, and nowhere else.
 
 Roles are scoped: a school role to one school, a bureau role to one district. A parent is a user linked to
-guardian records (one per district at most). "Not yours" answers 404, never 403, so nothing confirms that an object exists.
+guardian records (one per district at most). "Not yours" answers 404, never 403, so nothing confirms that
+an object exists.
 """
 
 from afterschool.register.models import Role, School

@@ -254,7 +254,8 @@ def test_no_page_the_bureau_opens_shows_a_full_mobile(client):
     # given a school whose admin, teachers, head teacher and guardians all have mobiles
     school = SchoolFactory()
     admin = school_admin(school, mobile="13500000001", username="13500000001", full_name="管理员")
-    head = teacher(school, mobile="13500000002", username="13500000002", full_name="班主任")
+    # the head teacher's account has no name: its username, her mobile, must not show either
+    head = teacher(school, mobile="13500000002", username="13500000002", full_name="")
     student = StudentFactory(
         school=school, homeroom=HomeroomFactory(school=school, head_teacher=head)
     )
@@ -273,6 +274,8 @@ def test_no_page_the_bureau_opens_shows_a_full_mobile(client):
     services.staff_add(
         school=school, full_name="班主任", mobile="13500000002", kinds=["duty_leader"], by=admin
     )
+    services.role_remove(role=head.roles.get(kind="duty_leader"), by=admin)
+    services.homeroom_head_teacher_set(homeroom=student.homeroom, teacher=head, by=admin)
     mobiles = [f"1350000000{i}" for i in range(1, 6)]
     values = {
         "school": {"school_pk": school.pk},
