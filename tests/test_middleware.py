@@ -128,8 +128,7 @@ def test_a_parent_who_is_also_a_teacher_gets_the_staff_time(client, settings):
     school = SchoolFactory()
     user = teacher(school)
     parent = parent_of(StudentFactory(school=school))
-    parent.guardian.user = user
-    parent.guardian.save()
+    parent.guardian_records.update(user=user)
     client.force_login(user)
     _idle_for(client, 31 * 60)
     assert client.get(reverse("family:home")).status_code == 302

@@ -101,6 +101,15 @@ class ActivationForm(forms.Form):
         return data
 
 
+class StaffJoinForm(ActivationForm):
+    """A person accepts a school's invitation: logged in (code and mobile), or setting a new password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("学校管理员当面告知您的 8 位邀请码")
+        self.fields["mobile"].help_text = _("学校邀请您时登记的本人手机号，今后用它登录")
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the e-mail sent by a Celery task once the request commits."""
 
@@ -241,7 +250,7 @@ class StaffAddForm(forms.Form):
     mobile = forms.CharField(
         label=_("手机号"),
         max_length=20,
-        help_text=_("用作登录账号"),
+        help_text=_("对方用此手机号接受邀请，今后用它登录"),
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     kinds = forms.MultipleChoiceField(

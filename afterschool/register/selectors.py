@@ -15,6 +15,7 @@ from afterschool.register.models import (
     School,
     Student,
 )
+from afterschool.register.models_staff import StaffInvitation
 
 Kind = Role.Kind
 
@@ -263,3 +264,15 @@ def invitation_get(user, pk):
         pk=pk,
         student__in=students_for_user(user),
     )
+
+
+def staff_invitations_pending(user, *, school: School) -> QuerySet[StaffInvitation]:
+    """Invitations of ``school`` nobody has accepted or revoked yet: for the school's own admins only."""
+    if not permissions.can_manage_school(user, school):
+        return StaffInvitation.objects.none()
+    return school.staff_invitations.pending().select_related("created_by").order_by("-created_at")
+
+
+def staff_invitation_get(user, *, school: School, pk) -> StaffInvitation:
+    """One pending invitation of a school the user manages (404 otherwise)."""
+    return get_object_or_404(staff_invitations_pending(user, school=school), pk=pk)

@@ -43,24 +43,27 @@ def _give_back(key: str) -> None:
         cache.decr(key)
 
 
-def _keys(*, ip: str, code: str) -> dict[str, str]:
-    keys = {"ip": f"throttle:activate:ip:{_client_key(ip)}"}
+def _keys(*, ip: str, code: str, scope: str) -> dict[str, str]:
+    keys = {"ip": f"throttle:{scope}:ip:{_client_key(ip)}"}
     if code:
-        keys["code"] = f"throttle:activate:code:{code}"
+        keys["code"] = f"throttle:{scope}:code:{code}"
     return keys
 
 
-def activation_attempt(*, ip: str, code: str) -> bool:
-    """Count one attempt; False when this address or this code has used up its attempts for the hour."""
+def activation_attempt(*, ip: str, code: str, scope: str = "activate") -> bool:
+    """Count one attempt; False when this address or this code has used up its attempts for the hour.
+
+    ``scope`` keeps parents' activation and staff joining apart (``"activate"``, ``"staff-join"``).
+    """
     allowed = True
-    for kind, key in _keys(ip=ip, code=code).items():
+    for kind, key in _keys(ip=ip, code=code, scope=scope).items():
         allowed = _count(key, ACTIVATION_WINDOW) <= ACTIVATION_LIMITS[kind] and allowed
     return allowed
 
 
-def activation_succeeded(*, ip: str, code: str) -> None:
-    """Give back the attempt of a parent who got it right."""
-    for key in _keys(ip=ip, code=code).values():
+def activation_succeeded(*, ip: str, code: str, scope: str = "activate") -> None:
+    """Give back the attempt of a parent (or a new colleague) who got it right."""
+    for key in _keys(ip=ip, code=code, scope=scope).values():
         _give_back(key)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from afterschool.register import permissions, selectors, services, throttle
+from afterschool.register import permissions, selectors, services, staff_views, throttle
 from afterschool.register.client import client_ip
 from afterschool.register.forms import (
     AccountEmailForm,
@@ -440,28 +440,17 @@ def staff_list(request, school_pk):
             raise Http404
         if form.is_valid():
             try:
-                user, password = services.staff_add(
-                    school=school, by=request.user, **form.cleaned_data
-                )
+                added = services.staff_add(school=school, by=request.user, **form.cleaned_data)
             except ValidationError as e:
                 apply_service_errors(form, e)
             else:
-                if password:
+                if added.colleague is not None:
                     messages.success(
                         request,
-                        _(
-                            "已为 %(name)s 开通账号：登录名 %(login)s，初始密码 %(password)s（只显示这一次，请当面告知并提醒修改）。"
-                        )
-                        % {
-                            "name": user.get_full_name(),
-                            "login": user.username,
-                            "password": password,
-                        },
+                        _("已为 %(name)s 添加角色。") % {"name": added.colleague.get_full_name()},
                     )
                 else:
-                    messages.success(
-                        request, _("已为 %(name)s 添加角色。") % {"name": user.get_full_name()}
-                    )
+                    staff_views.invitation_message(request, added)
                 return redirect("school:staff-list", school_pk=school.pk)
     return render(
         request,
@@ -469,8 +458,10 @@ def staff_list(request, school_pk):
         {
             "school": school,
             "staff": selectors.staff_for_school(request.user, school=school),
+            "invitations": selectors.staff_invitations_pending(request.user, school=school),
             "form": form,
             "can_manage": can_manage,
+            "show_contacts": permissions.can_see_staff_contacts(request.user, school),
         },
     )
 

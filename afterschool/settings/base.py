@@ -170,6 +170,8 @@ PARENT_SESSION_DAYS = env.int("PARENT_SESSION_DAYS", default=30)
 
 # Invitation codes printed on the letter to parents.
 INVITATION_CODE_VALID_DAYS = env.int("INVITATION_CODE_VALID_DAYS", default=60)
+# One-time codes with which a person accepts roles at a school (told face to face: a short life).
+STAFF_INVITATION_VALID_DAYS = env.int("STAFF_INVITATION_VALID_DAYS", default=14)
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

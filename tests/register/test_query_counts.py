@@ -78,7 +78,7 @@ def test_family_home_runs_fixed_queries(client, school, django_assert_max_num_qu
     students = list(school.students.all()[:3])
     user = parent_of(students[0])
     for sibling in students[1:]:
-        GuardianshipFactory(guardian=user.guardian, student=sibling)
+        GuardianshipFactory(guardian=user.guardian_records.get(), student=sibling)
     client.force_login(user)
     with django_assert_max_num_queries(7):
         page = client.get(reverse("family:home"))

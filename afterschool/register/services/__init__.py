@@ -7,7 +7,14 @@ from afterschool.register.services.invitations import (
     normalize_invitation_code,
     parent_account_activate,
 )
-from afterschool.register.services.staff import homeroom_head_teacher_set, role_remove, staff_add
+from afterschool.register.services.staff import (
+    homeroom_head_teacher_set,
+    role_remove,
+    staff_add,
+    staff_invitation_accept,
+    staff_invitation_reissue,
+    staff_invitation_revoke,
+)
 from afterschool.register.services.students import (
     guardianship_remove,
     guardianship_save,
@@ -25,6 +32,9 @@ __all__ = [
     "parent_account_activate",
     "role_remove",
     "staff_add",
+    "staff_invitation_accept",
+    "staff_invitation_reissue",
+    "staff_invitation_revoke",
     "student_update",
     "term_save",
     "user_email_set",
