@@ -341,7 +341,9 @@ def test_an_ipv6_client_is_counted_by_its_network():
 
 def test_the_letters_link_keeps_the_code_out_of_the_address_bar(client):
     student = StudentFactory()
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student
+    )
     (code,) = services.invitation_code_issue(students=[student], by=None)
     # when: the QR code opens the page with the code in the address
     response = client.get(f"{reverse('accounts:activate')}?code={code.code.lower()}")
