@@ -5,6 +5,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from afterschool.register import widgets
 from afterschool.register.models import Guardianship, Role, Student, TermDay
 from afterschool.register.tasks import email_send
 
@@ -139,10 +140,8 @@ class TermForm(forms.Form):
     name = forms.CharField(
         label=_("学期名称"), max_length=50, help_text=_("例如：2026—2027 学年第一学期")
     )
-    start_date = forms.DateField(
-        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=widgets.DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=widgets.DateInput())
     service_weekdays = forms.TypedMultipleChoiceField(
         label=_("课后服务星期"),
         choices=WEEKDAY_CHOICES,
