@@ -231,6 +231,26 @@ class HeadTeacherForm(forms.Form):
         )
 
 
+class StudentFilterForm(forms.Form):
+    """The student list's filters, from the query string: a bad value is named on the page and ignored."""
+
+    grade = forms.TypedChoiceField(label=_("年级"), required=False, coerce=int, empty_value=None)
+    homeroom = forms.ModelChoiceField(label=_("班级"), required=False, queryset=None)
+    q = forms.CharField(label=_("姓名或学籍号"), required=False, max_length=50)
+
+    def __init__(self, *args, grades, homerooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [(g.number, g.name) for g in grades]
+        self.fields["homeroom"].queryset = homerooms
+
+    def clean(self):
+        data = super().clean()
+        grade, homeroom = data.get("grade"), data.get("homeroom")
+        if grade is not None and homeroom is not None and homeroom.grade.number != grade:
+            data["homeroom"] = None  # the grade was just changed: show all of its classes
+        return data
+
+
 class StudentForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     gender = forms.ChoiceField(label=_("性别"))

@@ -77,8 +77,12 @@ def student_get(user, pk) -> Student:
     )
 
 
-def student_list(user, *, school: School, homeroom=None, query: str = "") -> QuerySet[Student]:
+def student_list(
+    user, *, school: School, grade: int | None = None, homeroom=None, query: str = ""
+) -> QuerySet[Student]:
     qs = students_for_user(user).filter(school=school).select_related("homeroom__grade")
+    if grade is not None:
+        qs = qs.filter(homeroom__grade__number=grade)
     if homeroom is not None:
         qs = qs.filter(homeroom=homeroom)
     if query:
@@ -114,9 +118,15 @@ def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
     )
 
 
+def grades_of_school(*, school: School) -> QuerySet[Grade]:
+    return Grade.objects.filter(school=school).order_by("number")
+
+
 def grades_with_counts(*, school: School) -> QuerySet[Grade]:
+    """The school's grades with their class and enrolled-student counts, and their classes in order."""
     return (
         Grade.objects.filter(school=school)
+        .prefetch_related(Prefetch("homerooms", queryset=Homeroom.objects.order_by("number")))
         .annotate(
             homeroom_count=Count("homerooms", distinct=True),
             student_count=Count(
