@@ -8,3 +8,4 @@ class AfterschoolConfig(AppConfig):
 
     def ready(self):
         from afterschool import checks  # noqa: F401  (registers system checks)
+        from afterschool.register import features  # noqa: F401  (declares what the register offers)

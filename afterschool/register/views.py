@@ -303,13 +303,8 @@ def teacher_today(request):
     terms = []
     for school in schools:
         term = selectors.current_term(school)
-        terms.append(
-            {
-                "school": school,
-                "term": term,
-                "service_day": bool(term and term.is_service_day(today)),
-            }
-        )
+        outlook = selectors.service_day_outlook(term, today) if term else {}
+        terms.append({"school": school, "term": term, **outlook})
     counts = selectors.enrolled_counts_by_homeroom(request.user, homerooms=homerooms)
     for h in homerooms:
         h.student_count = counts.get(h.pk, 0)

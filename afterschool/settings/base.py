@@ -177,6 +177,7 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["afterschool.formats"]
 USE_TZ = True
 
 # --- Files ------------------------------------------------------------------------------------------
