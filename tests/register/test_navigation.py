@@ -209,3 +209,20 @@ def test_a_bad_filter_is_refused_plainly_not_with_a_500(client, demo, query):
         response.context["page"].paginator.count
         == Student.objects.filter(school_id=demo["school"]).count()
     )
+
+
+def test_a_class_of_another_grade_gives_way_to_the_chosen_grade(client, demo):
+    # The grade menu was just changed while the class menu still held a class of the old grade.
+    client.force_login(User.objects.get(username="demo-admin"))
+    other = Homeroom.objects.get(pk=demo["homeroom"])  # a class of grade 3
+    url = reverse("school:student-list", kwargs={"school_pk": demo["school"]})
+    response = client.get(url, {"grade": 4, "homeroom": other.pk})
+    assert {s.homeroom.grade.number for s in response.context["page"]} == {4}
+    assert "筛选条件无效" not in response.content.decode()
+
+
+def test_the_next_page_keeps_the_filters(client, demo):
+    client.force_login(User.objects.get(username="demo-admin"))
+    url = reverse("school:student-list", kwargs={"school_pk": demo["school"]})
+    html = client.get(url, {"q": "G", "grade": ""}).content.decode()
+    assert "?q=G&amp;grade=&amp;page=2" in html
