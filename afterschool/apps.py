@@ -11,6 +11,7 @@ class AfterschoolConfig(AppConfig):
 
         from afterschool import checks  # noqa: F401  (registers system checks)
         from afterschool.middleware import SessionIdleTimeoutMiddleware
+        from afterschool.register import features  # noqa: F401  (declares what the register offers)
 
         user_logged_in.connect(
             SessionIdleTimeoutMiddleware.on_login, dispatch_uid="afterschool.session_idle_start"

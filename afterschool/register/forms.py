@@ -5,6 +5,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from afterschool.register import widgets
 from afterschool.register.backends import current_password_check
 from afterschool.register.models import Guardianship, Role, Student, TermDay
 from afterschool.register.tasks import email_send
@@ -185,10 +186,8 @@ class TermForm(forms.Form):
     name = forms.CharField(
         label=_("学期名称"), max_length=50, help_text=_("例如：2026—2027 学年第一学期")
     )
-    start_date = forms.DateField(
-        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=widgets.DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=widgets.DateInput())
     service_weekdays = forms.TypedMultipleChoiceField(
         label=_("课后服务星期"),
         choices=WEEKDAY_CHOICES,
@@ -276,6 +275,26 @@ class HeadTeacherForm(forms.Form):
         self.fields["head_teacher"].label_from_instance = lambda u: (
             f"{u.get_full_name()}（{u.mobile or u.username}）"
         )
+
+
+class StudentFilterForm(forms.Form):
+    """The student list's filters, from the query string: a bad value is named on the page and ignored."""
+
+    grade = forms.TypedChoiceField(label=_("年级"), required=False, coerce=int, empty_value=None)
+    homeroom = forms.ModelChoiceField(label=_("班级"), required=False, queryset=None)
+    q = forms.CharField(label=_("姓名或学籍号"), required=False, max_length=50)
+
+    def __init__(self, *args, grades, homerooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [(g.number, g.name) for g in grades]
+        self.fields["homeroom"].queryset = homerooms
+
+    def clean(self):
+        data = super().clean()
+        grade, homeroom = data.get("grade"), data.get("homeroom")
+        if grade is not None and homeroom is not None and homeroom.grade.number != grade:
+            data["homeroom"] = None  # the grade was just changed: show all of its classes
+        return data
 
 
 class StudentForm(forms.Form):

@@ -1,5 +1,7 @@
 """Reads of the register, always scoped to the requesting user (see ``permissions``)."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -14,6 +16,7 @@ from afterschool.register.models import (
     Role,
     School,
     Student,
+    TermDay,
 )
 from afterschool.register.models_staff import StaffInvitation
 
@@ -78,8 +81,12 @@ def student_get(user, pk) -> Student:
     )
 
 
-def student_list(user, *, school: School, homeroom=None, query: str = "") -> QuerySet[Student]:
+def student_list(
+    user, *, school: School, grade: int | None = None, homeroom=None, query: str = ""
+) -> QuerySet[Student]:
     qs = students_for_user(user).filter(school=school).select_related("homeroom__grade")
+    if grade is not None:
+        qs = qs.filter(homeroom__grade__number=grade)
     if homeroom is not None:
         qs = qs.filter(homeroom=homeroom)
     if query:
@@ -115,9 +122,15 @@ def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
     )
 
 
+def grades_of_school(*, school: School) -> QuerySet[Grade]:
+    return Grade.objects.filter(school=school).order_by("number")
+
+
 def grades_with_counts(*, school: School) -> QuerySet[Grade]:
+    """The school's grades with their class and enrolled-student counts, and their classes in order."""
     return (
         Grade.objects.filter(school=school)
+        .prefetch_related(Prefetch("homerooms", queryset=Homeroom.objects.order_by("number")))
         .annotate(
             homeroom_count=Count("homerooms", distinct=True),
             student_count=Count(
@@ -151,6 +164,24 @@ def current_term(school: School):
         or school.terms.filter(start_date__gt=today).order_by("start_date").first()
         or school.terms.order_by("-end_date").first()
     )
+
+
+def service_day_outlook(term, today: datetime.date) -> dict:
+    """Whether ``today`` has service in ``term``, the holiday that closes it if any, and the next service
+    day after it (the term's first when it has not begun; None once it is over)."""
+    calendar = {d.date: d for d in term.calendar_days.all()}
+    kinds = {day: entry.kind for day, entry in calendar.items()}
+    entry = calendar.get(today)
+    day = max(today + datetime.timedelta(days=1), term.start_date)
+    while day <= term.end_date and not term.is_service_day(day, kinds):
+        day += datetime.timedelta(days=1)
+    return {
+        "service_day": term.is_service_day(today, kinds),
+        "holiday": entry.note or entry.get_kind_display()
+        if entry is not None and entry.kind == TermDay.Kind.HOLIDAY
+        else "",
+        "next_service_day": day if day <= term.end_date else None,
+    }
 
 
 def staff_for_school(user, *, school: School):

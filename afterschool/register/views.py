@@ -21,6 +21,7 @@ from afterschool.register.forms import (
     GuardianshipForm,
     HeadTeacherForm,
     StaffAddForm,
+    StudentFilterForm,
     StudentForm,
     TermForm,
     apply_service_errors,
@@ -151,18 +152,26 @@ def school_dashboard(request, school_pk):
 def student_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
     homerooms = selectors.homerooms_with_counts(request.user, school=school)
-    homeroom = None
-    if request.GET.get("homeroom"):
-        homeroom = get_object_or_404(homerooms, pk=request.GET["homeroom"])
-    query = request.GET.get("q", "").strip()
-    students = selectors.student_list(request.user, school=school, homeroom=homeroom, query=query)
+    filters = StudentFilterForm(
+        request.GET, grades=selectors.grades_of_school(school=school), homerooms=homerooms
+    )
+    filters.is_valid()  # a bad value is named on the page; the valid filters still apply
+    grade = filters.cleaned_data.get("grade")
+    homeroom = filters.cleaned_data.get("homeroom")
+    query = (filters.cleaned_data.get("q") or "").strip()
+    students = selectors.student_list(
+        request.user, school=school, grade=grade, homeroom=homeroom, query=query
+    )
     page = Paginator(students, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "register/student_list.html",
         {
             "school": school,
-            "homerooms": homerooms,
+            "filters": filters,
+            "grades": filters.fields["grade"].choices,
+            "grade": grade,
+            "homerooms": [h for h in homerooms if grade is None or h.grade.number == grade],
             "homeroom": homeroom,
             "query": query,
             "page": page,
@@ -333,13 +342,8 @@ def teacher_today(request):
     terms = []
     for school in schools:
         term = selectors.current_term(school)
-        terms.append(
-            {
-                "school": school,
-                "term": term,
-                "service_day": bool(term and term.is_service_day(today)),
-            }
-        )
+        outlook = selectors.service_day_outlook(term, today) if term else {}
+        terms.append({"school": school, "term": term, **outlook})
     counts = selectors.enrolled_counts_by_homeroom(request.user, homerooms=homerooms)
     for h in homerooms:
         h.student_count = counts.get(h.pk, 0)

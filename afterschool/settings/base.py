@@ -8,6 +8,7 @@ Celery broker, result store and cache.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "csp",
     "afterschool.apps.AfterschoolConfig",
     "scheduling",
     "enrollment",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their caching; above the rest, so it sees every response.
     "afterschool.middleware.NoStoreMiddleware",
@@ -58,6 +61,27 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------------
+# Everything is served by the site itself (static/vendor/, never a CDN), so the policy is strict: no inline
+# script, style or event handler anywhere (behaviour lives in static/js/site.js behind data- attributes,
+# looks in static/css/), nothing from another origin. data: images are Bootstrap's inline SVG icons
+# (select arrows, the navbar toggler, close buttons) in its CSS. The Django admin works under the same
+# policy (tests/browser/test_csp.py opens it). X-Frame-Options stays for browsers without frame-ancestors.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "afterschool.urls"
 WSGI_APPLICATION = "afterschool.wsgi.application"
@@ -179,6 +203,7 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["afterschool.formats"]
 USE_TZ = True
 
 # --- Files ------------------------------------------------------------------------------------------

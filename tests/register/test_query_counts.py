@@ -43,7 +43,8 @@ def school(request):
 @pytest.mark.parametrize(
     ("url", "limit"),
     [
-        (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 11),
+        # 12: the grades, their classes (links to each class page) and the counts.
+        (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 12),
         (lambda s: reverse("school:student-list", kwargs={"school_pk": s.pk}), 10),
         (lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}), 10),
         (lambda s: reverse("school:staff-list", kwargs={"school_pk": s.pk}), 10),
