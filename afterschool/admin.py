@@ -25,6 +25,7 @@ from afterschool.register.models import (
     TermDay,
     User,
 )
+from afterschool.register.models_staff import StaffInvitation
 
 
 class RoleInline(admin.TabularInline):
@@ -91,7 +92,9 @@ class GuardianshipInline(admin.TabularInline):
 
 @admin.register(Guardian)
 class GuardianAdmin(admin.ModelAdmin):
-    list_display = ("name", "mobile", "user")
+    list_display = ("name", "mobile", "district", "user")
+    list_filter = ("district",)
+    list_select_related = ("district", "user")
     search_fields = ("name", "mobile")
     inlines = [GuardianshipInline]
 
@@ -192,4 +195,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(admin.ModelAdmin):
+    """For inspection: invitations are issued, revoked and accepted through the site's services only."""
+
+    list_display = ("full_name", "school", "created_at", "expires_at", "accepted_at", "revoked_at")
+    list_filter = ("school",)
+    list_select_related = ("school",)
+    search_fields = ("full_name",)
+    exclude = ("code_digest",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -7,5 +7,15 @@ class AfterschoolConfig(AppConfig):
     verbose_name = _("学校名册")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from afterschool import checks  # noqa: F401  (registers system checks)
-        from afterschool.register import audit_entries  # noqa: F401  (declares the audit actions)
+        from afterschool.middleware import SessionIdleTimeoutMiddleware
+        from afterschool.register import (
+            audit_entries,  # noqa: F401  (declares the audit actions)
+            features,  # noqa: F401  (declares what the register offers)
+        )
+
+        user_logged_in.connect(
+            SessionIdleTimeoutMiddleware.on_login, dispatch_uid="afterschool.session_idle_start"
+        )

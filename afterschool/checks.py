@@ -1,9 +1,9 @@
-"""System checks: warn loudly when PDFs would be drawn as boxes for lack of a CJK font."""
+"""System checks: a CJK font for PDFs, a shared cache for attempt limits, login limits that make sense."""
 
 import shutil
 import subprocess
 
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 CJK_FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei")
 
@@ -44,3 +44,28 @@ def shared_cache_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def login_limits_check(app_configs, **kwargs):
+    """The cap per account must leave room for several clients' own allowances, or one client could reach it."""
+    from django.conf import settings
+
+    errors = []
+    if settings.AXES_ACCOUNT_FAILURE_LIMIT <= settings.AXES_FAILURE_LIMIT:
+        errors.append(
+            Error(
+                "AXES_ACCOUNT_FAILURE_LIMIT 须大于 AXES_FAILURE_LIMIT：否则一个客户端的失败就会锁住所有人。",
+                hint="Keep AXES_ACCOUNT_FAILURE_LIMIT at several times AXES_FAILURE_LIMIT (defaults 20 and 5).",
+                id="afterschool.E001",
+            )
+        )
+    if settings.CLIENT_IP_PROXY_COUNT < 0:
+        errors.append(
+            Error(
+                "AXES_PROXY_COUNT 不能为负数。",
+                hint="0 without a proxy, 1 behind nginx.",
+                id="afterschool.E002",
+            )
+        )
+    return errors

@@ -16,3 +16,4 @@ from afterschool.register.models import (  # noqa: F401
     TermDay,
     User,
 )
+from afterschool.register.models_staff import StaffInvitation  # noqa: F401

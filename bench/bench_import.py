@@ -174,7 +174,7 @@ def floor(school, rows) -> float:
                 gender="M" if gender == "男" else "F",
                 homeroom=rooms[(grade_n, room_n)],
             )
-        guardians.append((no, Guardian(name=g_name, mobile=mobile)))
+        guardians.append((no, Guardian(district=school.district, name=g_name, mobile=mobile)))
 
     def run():
         with transaction.atomic():

@@ -67,6 +67,12 @@ def test_the_login_page_is_english_after_choosing_english(client):
     assert not CJK.search(page), CJK.findall(page)
 
 
+def test_the_staff_join_page_is_english_after_choosing_english(client):
+    page = _english_client(client).get(reverse("accounts:staff-join")).content.decode()
+    assert "Accept a staff invitation" in page
+    assert not CJK.search(page.replace("简体中文", "")), CJK.findall(page)
+
+
 def test_the_school_dashboard_is_english_after_choosing_english(client):
     school = SchoolFactory()
     TermFactory(school=school, start_date="2026-09-01", end_date="2027-01-22")

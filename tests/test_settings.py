@@ -113,3 +113,20 @@ def test_the_deploy_check_warns_without_a_shared_cache():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "afterschool.W002" in result.stderr + result.stdout
+
+
+def test_an_account_cap_at_or_below_one_clients_allowance_is_refused(settings):
+    from afterschool import checks
+
+    settings.AXES_ACCOUNT_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT
+    assert [e.id for e in checks.login_limits_check(None)] == ["afterschool.E001"]
+    settings.AXES_ACCOUNT_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT * 4
+    assert checks.login_limits_check(None) == []
+
+
+def test_the_proxy_count_is_read_in_every_settings_module():
+    code = "from django.conf import settings; print(settings.CLIENT_IP_PROXY_COUNT)"
+    for module in ("dev", "production"):
+        env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": f"afterschool.settings.{module}"}
+        result = _manage("shell", "--no-imports", "-c", code, env={**env, "AXES_PROXY_COUNT": "1"})
+        assert result.stdout.strip() == "1", result.stderr

@@ -37,6 +37,8 @@ OBJECT_URLS = {
     "school:term-list": ("school", "get", ["admin", "bureau"]),
     "school:staff-list": ("school", "get", ["admin", "bureau"]),
     "school:role-remove": ("role", "post", ["admin"]),
+    "school:staff-invitation-revoke": ("staff_invitation", "post", ["admin"]),
+    "school:staff-invitation-reissue": ("staff_invitation", "post", ["admin"]),
     "school:homeroom-head-teacher": ("homeroom", "post", ["admin"]),
     "school:term-create": ("school", "get", ["admin"]),
     "school:term-update": ("term", "get", ["admin"]),
@@ -66,14 +68,17 @@ OWN_URLS = {
     "family:home",
     "reports:bureau-overview",
     "accounts:no-role",
+    "accounts:profile",
     "accounts:password-change",
     "accounts:password-change-done",
 }
-# Open to anyone: logging in, activating with a code, resetting a password, choosing a language.
+# Open to anyone: logging in, activating or joining a school with a code, resetting a password, choosing a
+# language.
 PUBLIC_URLS = {
     "accounts:login",
     "accounts:logout",
     "accounts:activate",
+    "accounts:staff-join",
     "accounts:password-reset",
     "accounts:password-reset-done",
     "accounts:password-reset-confirm",
@@ -162,10 +167,19 @@ def world():
     }
     term = TermFactory(school=school)
     role = RoleFactory(kind=Role.Kind.DUTY_LEADER, school=school)
-    insiders_parent_link = insiders["parent"].guardian.guardianships.get(student=student)
+    insiders_parent_link = (
+        insiders["parent"].guardian_records.get().guardianships.get(student=student)
+    )
     world = World(school, student, homeroom, invitation, term, role, insiders, outsiders)
     world.guardianship_pk = insiders_parent_link.pk
+    world.staff_invitation = _staff_invitation(school, admin)
     return world
+
+
+def _staff_invitation(school, admin):
+    return services.staff_add(
+        school=school, full_name="新同事", mobile="13700000000", kinds=["teacher"], by=admin
+    ).invitation
 
 
 def _values(world):
@@ -177,6 +191,7 @@ def _values(world):
         "term": {"school_pk": world.school.pk, "pk": world.term.pk},
         "role": {"school_pk": world.school.pk, "pk": world.role.pk},
         "student_nested": {"student_pk": world.student.pk},
+        "staff_invitation": {"school_pk": world.school.pk, "pk": world.staff_invitation.pk},
         "guardianship": {
             "student_pk": world.student.pk,
             "pk": world.guardianship_pk,
@@ -225,6 +240,9 @@ def test_object_pages_open_for_their_rightful_users(client, world):
                 (world.invitation,) = services.invitation_code_issue(
                     students=[world.student], by=None
                 )
+                values = _values(world)
+            if name.startswith("school:staff-invitation-"):
+                world.staff_invitation = _staff_invitation(world.school, world.insiders["admin"])
                 values = _values(world)
             client.force_login(world.insiders[role])
             response = getattr(client, method)(_fill(route, values[kind]))

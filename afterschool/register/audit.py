@@ -79,12 +79,15 @@ def audit_entry(
     label: str = "",
     corrects: AuditEntry | None = None,
     at=None,
+    actor_label: str | None = None,
     **details,
 ) -> AuditEntry:
     """An entry ready to be saved (``audit_record``) or inserted with others (``audit_record_many``).
 
     ``by`` is the user acting, or None for the system (a command, a scheduled task). ``target`` is the
-    object acted on; ``label`` overrides its readable name. The school's district is filled in.
+    object acted on; ``label`` overrides its readable name. ``actor_label`` overrides the actor's name
+    (a parent is recorded under the name this school registered, not their account's). The school's
+    district is filled in.
     """
     if action not in _ACTIONS:
         raise ValueError(f"undeclared audit action {action!r}")
@@ -94,7 +97,7 @@ def audit_entry(
     return AuditEntry(
         at=at or timezone.now(),
         actor=actor,
-        actor_label=(actor.get_full_name() if actor else "")[:100],
+        actor_label=(actor_label or (actor.get_full_name() if actor else ""))[:100],
         school=school,
         district_id=getattr(district, "pk", district),
         action=action,

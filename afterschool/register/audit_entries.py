@@ -164,6 +164,13 @@ def _pickup_change(granted: bool):
     return render
 
 
+def _email_set(e) -> str:
+    d = e.details
+    if not d.get("new"):
+        return _("%(name)s 清除了找回密码邮箱") % {"name": e.target_label}
+    return _("%(name)s 将找回密码邮箱设为 %(email)s") % {"name": e.target_label, "email": d["new"]}
+
+
 INVITATION_ISSUE = audit_action(
     "register.invitation_issue", gettext_lazy("生成邀请码"), _invitation_issue
 )
@@ -186,6 +193,43 @@ TERM_DAY_REMOVE = audit_action(
     "register.term_day_remove", gettext_lazy("删除校历调整"), _term_day(added=False)
 )
 STAFF_ADD = audit_action("register.staff_add", gettext_lazy("添加教职工角色"), _staff_add)
+STAFF_INVITE = audit_action(
+    "register.staff_invite",
+    gettext_lazy("邀请教职工"),
+    lambda e: (
+        _("邀请 %(name)s（%(mobile)s）加入本校，角色：%(roles)s")
+        % {
+            "name": e.target_label,
+            "mobile": e.details["mobile"],
+            "roles": "、".join(e.details["roles"]),
+        }
+    ),
+)
+STAFF_INVITE_REVOKE = audit_action(
+    "register.staff_invite_revoke",
+    gettext_lazy("作废教职工邀请"),
+    lambda e: (
+        _("作废了发给 %(name)s（%(mobile)s）的教职工邀请")
+        % {"name": e.target_label, "mobile": e.details["mobile"]}
+    ),
+)
+STAFF_INVITE_ACCEPT = audit_action(
+    "register.staff_invite_accept",
+    gettext_lazy("接受教职工邀请"),
+    lambda e: (
+        _("%(name)s 接受邀请加入本校，角色：%(roles)s")
+        % {"name": e.target_label, "roles": "、".join(e.details["roles"]) or _("（已有）")}
+    ),
+)
+ROLE_GRANT = audit_action(
+    "register.role_grant",
+    gettext_lazy("授予角色"),
+    lambda e: (
+        _("为 %(name)s 授予角色：%(roles)s")
+        % {"name": e.target_label, "roles": "、".join(e.details["roles"])}
+    ),
+)
+EMAIL_SET = audit_action("register.email_set", gettext_lazy("设置找回密码邮箱"), _email_set)
 ROLE_REMOVE = audit_action("register.role_remove", gettext_lazy("取消角色"), _role_remove)
 HEAD_TEACHER_SET = audit_action(
     "register.head_teacher_set", gettext_lazy("设置班主任"), _head_teacher_set

@@ -798,13 +798,14 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
     if created["students"]:
         existing = student_ids()
 
-    # Guardians, identified by mobile number, and their links to the children.
+    # Guardians, identified by mobile number within the district, and their links to the children.
     mobiles = [g.mobile for g in plan.guardians]
-    found = {g.mobile: g for g in Guardian.objects.filter(mobile__in=mobiles)}
+    found = {g.mobile: g for g in Guardian.objects.filter(district=district, mobile__in=mobiles)}
     created["guardians"] = _bulk(
         Guardian,
         (
             Guardian(
+                district=district,
                 name=g.name,
                 mobile=g.mobile,
                 user=users[g.username] if g.username else None,
@@ -825,7 +826,9 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
     if link_user:
         Guardian.objects.bulk_update(link_user, ["user"])
     if created["guardians"]:
-        found = {g.mobile: g for g in Guardian.objects.filter(mobile__in=mobiles)}
+        found = {
+            g.mobile: g for g in Guardian.objects.filter(district=district, mobile__in=mobiles)
+        }
 
     have = set(
         Guardianship.objects.filter(guardian__in=found.values()).values_list(

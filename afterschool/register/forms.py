@@ -2,12 +2,14 @@ import datetime
 import re
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from afterschool.register import widgets
+from afterschool.register.backends import current_password_check
 from afterschool.register.models import WEEKDAY_NAMES, Guardianship, Role, Student, TermDay
 from afterschool.register.tasks import email_send
 
@@ -33,6 +35,42 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名/手机号或密码不正确。"),
         "inactive": _("该账号已停用，请联系学校。"),
     }
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password's check counted like a failed login."""
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        current_password_check(self.user, old_password)
+        return old_password
+
+
+class AccountEmailForm(forms.Form):
+    """Staff set the address their password-reset links go to, re-entering their password."""
+
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        required=False,
+        max_length=254,
+        help_text=_("忘记密码时，重设链接发到这里。留空则不能用邮箱找回密码。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("请输入有效的电子邮箱地址。")},
+    )
+    password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        current_password_check(self.user, password)
+        return password
 
 
 class ActivationForm(forms.Form):
@@ -65,6 +103,15 @@ class ActivationForm(forms.Form):
         if "password1" in self.fields and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("两次输入的密码不一致。"))
         return data
+
+
+class StaffJoinForm(ActivationForm):
+    """A person accepts a school's invitation: logged in (code and mobile), or setting a new password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("学校管理员当面告知您的 8 位邀请码")
+        self.fields["mobile"].help_text = _("学校邀请您时登记的本人手机号，今后用它登录")
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -158,10 +205,8 @@ class TermForm(forms.Form):
     name = forms.CharField(
         label=_("学期名称"), max_length=50, help_text=_("例如：2026—2027 学年第一学期")
     )
-    start_date = forms.DateField(
-        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=widgets.DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=widgets.DateInput())
     service_weekdays = forms.TypedMultipleChoiceField(
         label=_("课后服务星期"),
         choices=WEEKDAY_CHOICES,
@@ -236,7 +281,7 @@ class StaffAddForm(forms.Form):
     mobile = forms.CharField(
         label=_("手机号"),
         max_length=20,
-        help_text=_("用作登录账号"),
+        help_text=_("对方用此手机号接受邀请，今后用它登录"),
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     kinds = forms.MultipleChoiceField(
@@ -262,6 +307,26 @@ class HeadTeacherForm(forms.Form):
         self.fields["head_teacher"].label_from_instance = lambda u: (
             f"{u.get_full_name()}（{u.mobile or u.username}）"
         )
+
+
+class StudentFilterForm(forms.Form):
+    """The student list's filters, from the query string: a bad value is named on the page and ignored."""
+
+    grade = forms.TypedChoiceField(label=_("年级"), required=False, coerce=int, empty_value=None)
+    homeroom = forms.ModelChoiceField(label=_("班级"), required=False, queryset=None)
+    q = forms.CharField(label=_("姓名或学籍号"), required=False, max_length=50)
+
+    def __init__(self, *args, grades, homerooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [(g.number, g.name) for g in grades]
+        self.fields["homeroom"].queryset = homerooms
+
+    def clean(self):
+        data = super().clean()
+        grade, homeroom = data.get("grade"), data.get("homeroom")
+        if grade is not None and homeroom is not None and homeroom.grade.number != grade:
+            data["homeroom"] = None  # the grade was just changed: show all of its classes
+        return data
 
 
 class StudentForm(forms.Form):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -33,17 +34,38 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # Password-reset links go to the account with this address: one account per address.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ignoring_case"
+            ),
+        ]
 
     def __str__(self):
-        return self.full_name or self.username
+        return self.full_name or self.shown_username
 
     def get_full_name(self):
-        return self.full_name or super().get_full_name() or self.username
+        return self.full_name or super().get_full_name() or self.shown_username
+
+    @property
+    def shown_username(self) -> str:
+        """The username, masked when it is a mobile number (accounts opened by code log in with theirs)."""
+        name = self.username or ""
+        return mask_mobile(name) if len(name) == 11 and name.isdigit() else name
 
     @cached_property
     def role_set(self):
         """Every role this user holds, loaded once per request."""
         return list(self.roles.select_related("school", "district", "school__district"))
+
+    @cached_property
+    def guardian_record_ids(self) -> list[int]:
+        """The guardian records (one per district at most) this account speaks for, loaded once per request."""
+        return list(self.guardian_records.values_list("pk", flat=True))
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
 
 
 class District(models.Model):
@@ -406,16 +428,23 @@ class Student(models.Model):
 
 
 class Guardian(models.Model):
-    """A parent or other guardian, identified by mobile number across the district's schools."""
+    """A parent or other guardian as one district's schools know them, identified by mobile in that district.
 
+    The same person in another district is another record: a school never sees or links what another
+    district's school registered. One login account may be the guardian of several districts' records.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="guardians", verbose_name=_("区县")
+    )
     name = models.CharField(_("姓名"), max_length=50)
-    mobile = models.CharField(_("手机号"), max_length=11, unique=True)
-    user = models.OneToOneField(
+    mobile = models.CharField(_("手机号"), max_length=11)
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="guardian",
+        related_name="guardian_records",
         verbose_name=_("账号"),
     )
 
@@ -423,13 +452,28 @@ class Guardian(models.Model):
         verbose_name = _("监护人")
         verbose_name_plural = _("监护人")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "mobile"], name="guardian_unique_mobile_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "user"],
+                condition=Q(user__isnull=False),
+                name="guardian_one_record_per_account_per_district",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.masked_mobile}）"
 
     @property
     def masked_mobile(self) -> str:
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}"
+        return mask_mobile(self.mobile)
+
+
+def mask_mobile(mobile: str | None) -> str:
+    """138****5678: enough to tell two numbers apart, not enough to call."""
+    return f"{mobile[:3]}****{mobile[-4:]}" if mobile else ""
 
 
 class Guardianship(models.Model):
@@ -462,6 +506,14 @@ class Guardianship(models.Model):
 
     def __str__(self):
         return f"{self.student} — {self.guardian}（{self.get_relation_display()}）"
+
+    def clean(self):
+        if (
+            self.guardian_id
+            and self.student_id
+            and self.guardian.district_id != self.student.school.district_id
+        ):
+            raise ValidationError({"guardian": _("监护人须是学生所在区县的记录")})
 
 
 class Role(models.Model):

@@ -1,7 +1,8 @@
 """Who may do what in the register. Every view and selector of the register asks here, and nowhere else.
 
 Roles are scoped: a school role to one school, a bureau role to one district. A parent is a user linked to
-a guardian. "Not yours" answers 404, never 403, so nothing confirms that an object exists.
+guardian records (one per district at most). "Not yours" answers 404, never 403, so nothing confirms that
+an object exists.
 """
 
 from afterschool.register.models import Role, School
@@ -40,7 +41,7 @@ def is_bureau(user) -> bool:
 
 
 def is_parent(user) -> bool:
-    return user.is_authenticated and getattr(user, "guardian", None) is not None
+    return user.is_authenticated and bool(user.guardian_record_ids)
 
 
 def can_view_school(user, school: School) -> bool:
@@ -92,3 +93,14 @@ def can_manage_homeroom_invitations(user, homeroom) -> bool:
 def can_see_guardian_contacts(user, school) -> bool:
     """Parents' phone numbers: the school's staff who may need to call them. The bureau sees them masked."""
     return school.pk in school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER, Kind.TEACHER)
+
+
+def is_staff_member(user) -> bool:
+    """Anyone who works for a school or the bureau, or runs the site: their sessions time out sooner, and
+    they reset a forgotten password by e-mail (parents ask their school for a reset code)."""
+    return user.is_authenticated and bool(user.is_staff or user.is_superuser or _roles(user))
+
+
+def can_see_staff_contacts(user, school) -> bool:
+    """Staff phone numbers: the school's own administrators. The bureau sees them masked."""
+    return is_school_admin(user, school)

@@ -1157,16 +1157,17 @@ class _Plan:
             else:
                 result.students_unchanged += 1
 
-        # Guardians: matched by mobile across all schools (Guardian.mobile is unique).
+        # Guardians: matched by mobile among the district's records only. A mobile another district
+        # registered is a new guardian here, and nothing of that district's record is read.
         guardian_lines: dict[str, _Line] = {}
         for line in self.lines:
             if line.mobile:
                 guardian_lines.setdefault(line.mobile, line)
         self.guardians = {}
         for chunk in _chunks(list(guardian_lines)):
-            for g in Guardian.objects.filter(mobile__in=chunk).values_list(
-                "pk", "mobile", "name", named=True
-            ):
+            for g in Guardian.objects.filter(
+                district=school.district_id, mobile__in=chunk
+            ).values_list("pk", "mobile", "name", named=True):
                 self.guardians[g.mobile] = g
         existing_ids = [s.pk for s in self.existing.values()]
         self.links = {}
@@ -1175,7 +1176,7 @@ class _Plan:
                 "pk", "student_id", "guardian_id", "relation", "may_pick_up", named=True
             ):
                 self.links[(link.student_id, link.guardian_id)] = link
-        # The schools each known guardian's children attend.
+        # The schools (all of this district) each known guardian's children attend.
         schools_of: dict[int, set[int]] = {}
         for chunk in _chunks([g.pk for g in self.guardians.values()]):
             for guardian_id, school_id in (
@@ -1204,9 +1205,9 @@ class _Plan:
                 name=line.guardian_name, mobile=_masked(mobile)
             )
             if schools - {school.pk}:
-                # Another school's record stands: linked under the name it has. The name is the
-                # one person's, as the other school typed it; it shows a mistyped mobile before a
-                # stranger is linked. The other school and its children are never named.
+                # Another school of the district has the record: linked under the name it has. The
+                # name is the one person's, as the other school typed it; it shows a mistyped mobile
+                # before a stranger is linked. The other school and its children are never named.
                 result.notes.append(
                     RosterChange(
                         line.row,
@@ -1315,9 +1316,11 @@ class _Plan:
 
         guardians = {mobile: g.pk for mobile, g in self.guardians.items()}
         if self.new_guardians:
-            rows = [(line.guardian_name, line.mobile) for line in self.new_guardians]
-            ids = insert_rows(Guardian, ["name", "mobile"], rows, return_ids=True)
-            guardians.update({mobile: pk for (_name, mobile), pk in zip(rows, ids, strict=True)})
+            rows = [
+                (school.district_id, line.guardian_name, line.mobile) for line in self.new_guardians
+            ]
+            ids = insert_rows(Guardian, ["district_id", "name", "mobile"], rows, return_ids=True)
+            guardians.update({row[2]: pk for row, pk in zip(rows, ids, strict=True)})
         if self.renamed:
             names = {line.mobile: line.guardian_name for line in self.lines if line.mobile}
             Guardian.objects.bulk_update(

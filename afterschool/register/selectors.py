@@ -1,5 +1,7 @@
 """Reads of the register, always scoped to the requesting user (see ``permissions``)."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -15,7 +17,9 @@ from afterschool.register.models import (
     Role,
     School,
     Student,
+    TermDay,
 )
+from afterschool.register.models_staff import StaffInvitation
 
 Kind = Role.Kind
 
@@ -78,8 +82,12 @@ def student_get(user, pk) -> Student:
     )
 
 
-def student_list(user, *, school: School, homeroom=None, query: str = "") -> QuerySet[Student]:
+def student_list(
+    user, *, school: School, grade: int | None = None, homeroom=None, query: str = ""
+) -> QuerySet[Student]:
     qs = students_for_user(user).filter(school=school).select_related("homeroom__grade")
+    if grade is not None:
+        qs = qs.filter(homeroom__grade__number=grade)
     if homeroom is not None:
         qs = qs.filter(homeroom=homeroom)
     if query:
@@ -115,9 +123,15 @@ def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
     )
 
 
+def grades_of_school(*, school: School) -> QuerySet[Grade]:
+    return Grade.objects.filter(school=school).order_by("number")
+
+
 def grades_with_counts(*, school: School) -> QuerySet[Grade]:
+    """The school's grades with their class and enrolled-student counts, and their classes in order."""
     return (
         Grade.objects.filter(school=school)
+        .prefetch_related(Prefetch("homerooms", queryset=Homeroom.objects.order_by("number")))
         .annotate(
             homeroom_count=Count("homerooms", distinct=True),
             student_count=Count(
@@ -151,6 +165,22 @@ def current_term(school: School):
         or school.terms.filter(start_date__gt=today).order_by("start_date").first()
         or school.terms.order_by("-end_date").first()
     )
+
+
+def service_day_outlook(term, today: datetime.date) -> dict:
+    """Whether ``today`` has service in ``term``, the holiday that closes it if any, and the next service
+    day after it (the term's first when it has not begun; None once it is over)."""
+    entry = term.exceptions.get(today)
+    day = max(today + datetime.timedelta(days=1), term.start_date)
+    while day <= term.end_date and not term.is_service_day(day):
+        day += datetime.timedelta(days=1)
+    return {
+        "service_day": term.is_service_day(today),
+        "holiday": entry.note or entry.get_kind_display()
+        if entry is not None and entry.kind == TermDay.Kind.HOLIDAY
+        else "",
+        "next_service_day": day if day <= term.end_date else None,
+    }
 
 
 def staff_for_school(user, *, school: School):
@@ -266,3 +296,15 @@ def invitation_get(user, pk):
         pk=pk,
         student__in=students_for_user(user),
     )
+
+
+def staff_invitations_pending(user, *, school: School) -> QuerySet[StaffInvitation]:
+    """Invitations of ``school`` nobody has accepted or revoked yet: for the school's own admins only."""
+    if not permissions.can_manage_school(user, school):
+        return StaffInvitation.objects.none()
+    return school.staff_invitations.pending().select_related("created_by").order_by("-created_at")
+
+
+def staff_invitation_get(user, *, school: School, pk) -> StaffInvitation:
+    """One pending invitation of a school the user manages (404 otherwise)."""
+    return get_object_or_404(staff_invitations_pending(user, school=school), pk=pk)

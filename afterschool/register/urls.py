@@ -1,8 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from afterschool.register import roster_views, views
-from afterschool.register.forms import LoginForm, QueuedPasswordResetForm
+from afterschool.register import roster_views, staff_views, views
+from afterschool.register.forms import (
+    CountedPasswordChangeForm,
+    LoginForm,
+    QueuedPasswordResetForm,
+)
 
 accounts_patterns = [
     path(
@@ -16,11 +20,14 @@ accounts_patterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/", views.activate, name="activate"),
+    path("staff/join/", staff_views.staff_join, name="staff-join"),
     path("no-role/", views.no_role, name="no-role"),
+    path("me/", views.profile, name="profile"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
+            form_class=CountedPasswordChangeForm,
             success_url=reverse_lazy("accounts:password-change-done"),
         ),
         name="password-change",
@@ -115,6 +122,8 @@ school_patterns = [
         name="homeroom-invitations-issue",
     ),
     path("homerooms/<int:pk>/letters/", views.homeroom_letters, name="homeroom-letters"),
+    # Staff invitations (staff_views.py).
+    *staff_views.school_urlpatterns,
     # Roster import and export (roster_views.py).
     *roster_views.urlpatterns,
 ]

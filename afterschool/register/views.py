@@ -1,7 +1,6 @@
 """Pages of the register: accounts, the school's dashboard and roster, the teacher's day, the family home."""
 
 import segno
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -14,13 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from afterschool.register import permissions, selectors, services, throttle
+from afterschool.register import permissions, selectors, services, staff_views, throttle
 from afterschool.register.audit import audit_action_choices, audit_sentence
+from afterschool.register.client import client_ip
 from afterschool.register.forms import (
+    AccountEmailForm,
     ActivationForm,
     GuardianshipForm,
     HeadTeacherForm,
     StaffAddForm,
+    StudentFilterForm,
     StudentForm,
     TermForm,
     apply_service_errors,
@@ -38,15 +40,52 @@ def no_role(request):
     return render(request, "accounts/no_role.html")
 
 
+@login_required
+def profile(request):
+    """我的账号: who I am here, and for staff the e-mail address a forgotten password is reset through."""
+    user = request.user
+    is_staff = permissions.is_staff_member(user)
+    form = AccountEmailForm(request.POST or None, user=user, initial={"email": user.email})
+    if request.method == "POST":
+        if not is_staff:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.user_email_set(user=user, email=form.cleaned_data["email"], by=user)
+            except ValidationError as e:
+                apply_service_errors(form, e)
+            else:
+                messages.success(request, _("找回密码邮箱已保存。"))
+                return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form if is_staff else None, "is_staff": is_staff},
+    )
+
+
+ACTIVATION_CODE_SESSION_KEY = "activation_code"
+
+
 def activate(request):
-    """Parents activate their account (or add a child, or reset a forgotten password) with a school code."""
+    """Parents activate their account (or add a child, or reset a forgotten password) with a school code.
+
+    The letter's QR code opens ``?code=…``: the code is kept in the session and the page reloaded without it,
+    so it stays out of the browser's history, the Referer of the next request and the access logs after this one.
+    """
+    if request.method == "GET" and "code" in request.GET:
+        code = services.normalize_invitation_code(request.GET["code"])[:20]
+        request.session[ACTIVATION_CODE_SESSION_KEY] = code
+        return redirect("accounts:activate")
     logged_in = request.user.is_authenticated
     form = ActivationForm(
-        request.POST or None, logged_in=logged_in, initial={"code": request.GET.get("code", "")}
+        request.POST or None,
+        logged_in=logged_in,
+        initial={"code": request.session.get(ACTIVATION_CODE_SESSION_KEY, "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = get_client_ip_address(request) or ""
+        ip = client_ip(request)
         code = services.normalize_invitation_code(data["code"])
         if not throttle.activation_attempt(ip=ip, code=code):
             form.add_error(None, _("尝试次数过多，请一小时后再试，或联系班主任。"))
@@ -62,6 +101,7 @@ def activate(request):
             apply_service_errors(form, e)
         else:
             throttle.activation_succeeded(ip=ip, code=code)
+            request.session.pop(ACTIVATION_CODE_SESSION_KEY, None)
             if not logged_in:
                 login(
                     request, user, backend="afterschool.register.backends.UsernameOrMobileBackend"
@@ -113,18 +153,26 @@ def school_dashboard(request, school_pk):
 def student_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
     homerooms = selectors.homerooms_with_counts(request.user, school=school)
-    homeroom = None
-    if request.GET.get("homeroom"):
-        homeroom = get_object_or_404(homerooms, pk=request.GET["homeroom"])
-    query = request.GET.get("q", "").strip()
-    students = selectors.student_list(request.user, school=school, homeroom=homeroom, query=query)
+    filters = StudentFilterForm(
+        request.GET, grades=selectors.grades_of_school(school=school), homerooms=homerooms
+    )
+    filters.is_valid()  # a bad value is named on the page; the valid filters still apply
+    grade = filters.cleaned_data.get("grade")
+    homeroom = filters.cleaned_data.get("homeroom")
+    query = (filters.cleaned_data.get("q") or "").strip()
+    students = selectors.student_list(
+        request.user, school=school, grade=grade, homeroom=homeroom, query=query
+    )
     page = Paginator(students, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "register/student_list.html",
         {
             "school": school,
-            "homerooms": homerooms,
+            "filters": filters,
+            "grades": filters.fields["grade"].choices,
+            "grade": grade,
+            "homerooms": [h for h in homerooms if grade is None or h.grade.number == grade],
             "homeroom": homeroom,
             "query": query,
             "page": page,
@@ -295,13 +343,8 @@ def teacher_today(request):
     terms = []
     for school in schools:
         term = selectors.current_term(school)
-        terms.append(
-            {
-                "school": school,
-                "term": term,
-                "service_day": bool(term and term.is_service_day(today)),
-            }
-        )
+        outlook = selectors.service_day_outlook(term, today) if term else {}
+        terms.append({"school": school, "term": term, **outlook})
     counts = selectors.enrolled_counts_by_homeroom(request.user, homerooms=homerooms)
     for h in homerooms:
         h.student_count = counts.get(h.pk, 0)
@@ -402,28 +445,17 @@ def staff_list(request, school_pk):
             raise Http404
         if form.is_valid():
             try:
-                user, password = services.staff_add(
-                    school=school, by=request.user, **form.cleaned_data
-                )
+                added = services.staff_add(school=school, by=request.user, **form.cleaned_data)
             except ValidationError as e:
                 apply_service_errors(form, e)
             else:
-                if password:
+                if added.colleague is not None:
                     messages.success(
                         request,
-                        _(
-                            "已为 %(name)s 开通账号：登录名 %(login)s，初始密码 %(password)s（只显示这一次，请当面告知并提醒修改）。"
-                        )
-                        % {
-                            "name": user.get_full_name(),
-                            "login": user.username,
-                            "password": password,
-                        },
+                        _("已为 %(name)s 添加角色。") % {"name": added.colleague.get_full_name()},
                     )
                 else:
-                    messages.success(
-                        request, _("已为 %(name)s 添加角色。") % {"name": user.get_full_name()}
-                    )
+                    staff_views.invitation_message(request, added)
                 return redirect("school:staff-list", school_pk=school.pk)
     return render(
         request,
@@ -431,8 +463,10 @@ def staff_list(request, school_pk):
         {
             "school": school,
             "staff": selectors.staff_for_school(request.user, school=school),
+            "invitations": selectors.staff_invitations_pending(request.user, school=school),
             "form": form,
             "can_manage": can_manage,
+            "show_contacts": permissions.can_see_staff_contacts(request.user, school),
         },
     )
 

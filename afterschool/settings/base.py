@@ -8,6 +8,7 @@ Celery broker, result store and cache.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "csp",
     # In layer order: each imports only those above it in this list (import-linter checks it).
     "afterschool.apps.AfterschoolConfig",
     "scheduling",
@@ -45,7 +47,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching; above the rest, so it sees every response.
+    "afterschool.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "afterschool.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,9 +59,31 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "afterschool.middleware.SessionIdleTimeoutMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------------
+# Everything is served by the site itself (static/vendor/, never a CDN), so the policy is strict: no inline
+# script, style or event handler anywhere (behaviour lives in static/js/site.js behind data- attributes,
+# looks in static/css/), nothing from another origin. data: images are Bootstrap's inline SVG icons
+# (select arrows, the navbar toggler, close buttons) in its CSS. The Django admin works under the same
+# policy (tests/browser/test_csp.py opens it). X-Frame-Options stays for browsers without frame-ancestors.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "afterschool.urls"
 WSGI_APPLICATION = "afterschool.wsgi.application"
@@ -140,14 +167,37 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
+# Failures are counted per (account, client address): one client's mistakes never lock out another.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The account, whichever of its names (username, mobile in any spelling) was typed.
 AXES_USERNAME_CALLABLE = "afterschool.register.backends.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "afterschool.register.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "afterschool.register.backends.lockout_response"
+# django-axes keeps each failed attempt's query string and form: mask the values that can carry a code, a
+# search for a child (the login page's ?next=/…/students/?q=…) or the typed name.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "code", "q"]
+# Guessing spread over many addresses: at most this many failures per account per cool-off, from all
+# addresses together. Keep it well above AXES_FAILURE_LIMIT (a system check says so).
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
+
+# Reverse proxies of ours in front of the site (nginx: 1). Client addresses (login lockouts, the activation
+# throttle) are then read from X-Forwarded-For; with 0 the header is ignored. See register/client.py.
+CLIENT_IP_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+# Sessions slide: each request extends them. Staff (any school or bureau role) are logged out after this
+# many minutes without a request: an hour ends a session left open on a shared office computer within the
+# hour, yet spans the gaps of an after-school afternoon (check-in at 15:00, a patrol, dismissal at 17:20) so a
+# teacher is not sent to log in on a phone while handing a child over. Parents, on their own phones, after
+# this many days.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
+PARENT_SESSION_DAYS = env.int("PARENT_SESSION_DAYS", default=30)
 
 # Invitation codes printed on the letter to parents.
 INVITATION_CODE_VALID_DAYS = env.int("INVITATION_CODE_VALID_DAYS", default=60)
+# One-time codes with which a person accepts roles at a school (told face to face: a short life).
+STAFF_INVITATION_VALID_DAYS = env.int("STAFF_INVITATION_VALID_DAYS", default=14)
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -155,6 +205,7 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["afterschool.formats"]
 USE_TZ = True
 
 # --- Files ------------------------------------------------------------------------------------------
@@ -192,9 +243,33 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="afterschool@localhost")
 
 MESSAGE_TAGS = {40: "danger"}
 
+# Query strings carry invitation codes (the letter's QR link) and children's names or 学籍号 (the student
+# search): their values are redacted before any record is written. Production's access log is gunicorn's
+# (gunicorn.conf.py), which logs the path alone.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_query_strings": {"()": "afterschool.logfilters.RedactQueryStrings"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_query_strings"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_query_strings"],
+        },
+    },
+    "loggers": {
+        # runserver's access log
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Django's own handlers (the console in DEBUG, mail to ADMINS) sit on the "django" logger above it.
+        "django.request": {"filters": ["redact_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

@@ -65,7 +65,7 @@ def test_teacher_home_counts_the_children_of_each_class(demo, live_server, phone
     log_in(phone, live_server, "demo-teacher")
     for room in ("三年级（1）班", "三年级（2）班"):
         for link in phone.get_by_role("link", name=re.compile(room)).all():
-            expect(link.locator(".badge")).to_have_text("10")
+            expect(link.locator(".badge")).to_have_text("10 名学生")
 
 
 def test_wrong_password_shows_the_chinese_error(demo, live_server, phone, screenshot_dir):

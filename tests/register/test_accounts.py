@@ -109,7 +109,7 @@ def test_email_password_reset_sends_a_working_link(client, django_capture_on_com
 
 def _student_with_guardian(mobile="13700000001"):
     student = StudentFactory()
-    guardian = GuardianFactory(mobile=mobile, name="王芳")
+    guardian = GuardianFactory(mobile=mobile, name="王芳", for_student=student)
     GuardianshipFactory(guardian=guardian, student=student)
     return student, guardian
 

@@ -35,7 +35,8 @@ def test_another_school_cannot_take_over_a_teacher_who_is_also_a_parent(client):
     colleague = teacher(school_a, mobile="13811112222")
     child = StudentFactory(school=school_a)
     GuardianshipFactory(
-        guardian=GuardianFactory(mobile="13811112222", user=colleague), student=child
+        guardian=GuardianFactory(mobile="13811112222", user=colleague, for_student=child),
+        student=child,
     )
     # when: school B's admin puts her number on one of B's students and prints a code for it
     school_b = SchoolFactory(district=school_a.district)
@@ -61,7 +62,7 @@ def test_another_school_cannot_take_over_a_teacher_who_is_also_a_parent(client):
 def test_another_school_cannot_reset_a_parent_of_a_child_elsewhere(client):
     school_a = SchoolFactory()
     child = StudentFactory(school=school_a)
-    guardian = GuardianFactory(mobile="13833334444")
+    guardian = GuardianFactory(mobile="13833334444", for_student=child)
     GuardianshipFactory(guardian=guardian, student=child)
     (first,) = services.invitation_code_issue(students=[child], by=None)
     parent = services.parent_account_activate(
@@ -79,7 +80,9 @@ def test_another_school_cannot_reset_a_parent_of_a_child_elsewhere(client):
 
 def test_a_logged_in_account_binds_only_its_own_mobile(client):
     student = StudentFactory()
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student
+    )
     (code,) = services.invitation_code_issue(students=[student], by=None)
     stranger = teacher(SchoolFactory(), mobile="13900009999")
     client.force_login(stranger)
@@ -93,7 +96,9 @@ def test_a_logged_in_account_binds_only_its_own_mobile(client):
 
 def test_wrong_code_and_wrong_mobile_get_the_same_answer(client):
     student = StudentFactory()
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student
+    )
     (code,) = services.invitation_code_issue(students=[student], by=None)
     wrong_code = _activate(client, "ZZZZZZZZ", "13855556666").content.decode()
     wrong_mobile = _activate(client, code.code, "13800000000").content.decode()
@@ -102,7 +107,9 @@ def test_wrong_code_and_wrong_mobile_get_the_same_answer(client):
 
 def test_guessing_against_one_code_is_stopped_after_five_tries(client):
     student = StudentFactory()
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student
+    )
     (code,) = services.invitation_code_issue(students=[student], by=None)
     for guess in range(5):
         _activate(client, code.code, f"1380000000{guess}")
@@ -121,7 +128,7 @@ def test_one_address_is_stopped_after_thirty_failures(client):
 
 def test_a_code_typed_on_a_chinese_keyboard_works(client):
     student = StudentFactory()
-    guardian = GuardianFactory(mobile="13855556666")
+    guardian = GuardianFactory(mobile="13855556666", for_student=student)
     GuardianshipFactory(guardian=guardian, student=student)
     InvitationCodeFactory(student=student, code="ABCD2345")
     response = _activate(client, "ａｂｃｄ２３４５", "13855556666")
@@ -170,7 +177,10 @@ def test_class_codes_skip_families_already_served(client):
     activated, with_code, waiting = (
         StudentFactory(school=school, homeroom=homeroom) for _ in range(3)
     )
-    GuardianshipFactory(student=activated, guardian=GuardianFactory(user=teacher(SchoolFactory())))
+    GuardianshipFactory(
+        student=activated,
+        guardian=GuardianFactory(user=teacher(SchoolFactory()), for_student=activated),
+    )
     (kept,) = services.invitation_code_issue(students=[with_code], by=None)
     client.force_login(school_admin(school))
     client.post(reverse("school:homeroom-invitations-issue", kwargs={"pk": homeroom.pk}))
@@ -194,7 +204,9 @@ def test_letters_carry_the_address_and_a_qr_code(client):
 
 def test_the_bureau_sees_parents_numbers_masked_and_the_school_in_full(client):
     student = StudentFactory()
-    GuardianshipFactory(student=student, guardian=GuardianFactory(mobile="13812345678"))
+    GuardianshipFactory(
+        student=student, guardian=GuardianFactory(mobile="13812345678", for_student=student)
+    )
     url = reverse("school:student-detail", kwargs={"pk": student.pk})
     client.force_login(bureau_staff(student.school.district))
     page = client.get(url).content.decode()
@@ -207,7 +219,9 @@ def test_a_teacher_who_is_a_parent_is_told_to_log_in_and_bind(client):
     school = SchoolFactory()
     mum = teacher(school, mobile="13877778888")
     child = StudentFactory(school=school)
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13877778888"), student=child)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13877778888", for_student=child), student=child
+    )
     (code,) = services.invitation_code_issue(students=[child], by=None)
     assert "请先用它登录" in _activate(client, code.code, "13877778888").content.decode()
     client.force_login(mum)
@@ -217,8 +231,8 @@ def test_a_teacher_who_is_a_parent_is_told_to_log_in_and_bind(client):
 
 def test_a_reset_code_works_only_for_its_own_guardian(client):
     student = StudentFactory()
-    mother = GuardianFactory(mobile="13866660001")
-    father = GuardianFactory(mobile="13866660002")
+    mother = GuardianFactory(mobile="13866660001", for_student=student)
+    father = GuardianFactory(mobile="13866660002", for_student=student)
     for g in (mother, father):
         GuardianshipFactory(guardian=g, student=student)
     for g in (mother, father):
@@ -240,7 +254,8 @@ def test_only_the_school_admin_issues_reset_codes(client):
         school=school, homeroom=HomeroomFactory(school=school, head_teacher=head)
     )
     link = GuardianshipFactory(
-        student=student, guardian=GuardianFactory(user=teacher(SchoolFactory()))
+        student=student,
+        guardian=GuardianFactory(user=teacher(SchoolFactory()), for_student=student),
     )
     url = reverse(
         "school:guardian-reset-code-issue", kwargs={"student_pk": student.pk, "pk": link.pk}
@@ -257,7 +272,9 @@ def test_another_school_cannot_open_an_account_for_a_guardian_it_did_not_registe
     # given: a parent registered at school B, who has not signed up yet
     school_b = SchoolFactory()
     b_child = StudentFactory(school=school_b, name="乙校孩子")
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13899990000"), student=b_child)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13899990000", for_student=b_child), student=b_child
+    )
     # when: school A puts the number on one of its children and signs up with it
     school_a = SchoolFactory(district=school_b.district)
     admin_a = school_admin(school_a)
@@ -276,8 +293,11 @@ def test_another_school_cannot_open_an_account_for_a_guardian_it_did_not_registe
     assert "最早由其他学校登记" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
     # and a staff account made for that number cannot bind it either
-    fake, password = services.staff_add(
+    added = services.staff_add(
         school=school_a, full_name="某人", mobile="13899990000", kinds=["teacher"], by=admin_a
+    )
+    fake, _ = services.staff_invitation_accept(
+        code=added.code, mobile="13899990000", password="Fake-pass-2026"
     )
     client.force_login(fake)
     client.post(reverse("accounts:activate"), {"code": code.code, "mobile": "13899990000"})
@@ -286,7 +306,9 @@ def test_another_school_cannot_open_an_account_for_a_guardian_it_did_not_registe
 
 def test_a_bad_password_is_refused_before_the_code_is_looked_at(client):
     student = StudentFactory()
-    GuardianshipFactory(guardian=GuardianFactory(mobile="13855556666"), student=student)
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student
+    )
     (code,) = services.invitation_code_issue(students=[student], by=None)
     right = _activate(client, code.code, "13855556666", password="1").content.decode()
     wrong = _activate(client, "ZZZZ2345", "13855556666", password="1").content.decode()
@@ -315,3 +337,31 @@ def test_an_ipv6_client_is_counted_by_its_network():
     for i in range(30):
         throttle.activation_attempt(ip=f"2001:db8::{i:x}", code="")
     assert not throttle.activation_attempt(ip="2001:db8::ffff", code="")
+
+
+def test_the_letters_link_keeps_the_code_out_of_the_address_bar(client):
+    student = StudentFactory()
+    GuardianshipFactory(
+        guardian=GuardianFactory(mobile="13855556666", for_student=student), student=student
+    )
+    (code,) = services.invitation_code_issue(students=[student], by=None)
+    # when: the QR code opens the page with the code in the address
+    response = client.get(f"{reverse('accounts:activate')}?code={code.code.lower()}")
+    # then: the page reloads at a clean address, the code filled in from the session
+    assert response.status_code == 302 and response.url == reverse("accounts:activate")
+    page = client.get(response.url).content.decode()
+    assert f'value="{code.code}"' in page
+    # and once used, the code is forgotten
+    _activate(client, code.code, "13855556666")
+    assert "activation_code" not in client.session
+
+
+def test_a_code_in_the_address_is_cleaned_before_it_is_kept(client):
+    client.get(reverse("accounts:activate"), {"code": "<script>" + "x" * 500})
+    assert client.session["activation_code"] == ("SCRIPT" + "X" * 500)[:20]
+
+
+def test_the_wrong_code_message_follows_the_chosen_language(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = _activate(client, "ZZZZ2345", "13855556666").content.decode()
+    assert "The invitation code or mobile number is not correct" in page

@@ -43,7 +43,8 @@ def school(request):
 @pytest.mark.parametrize(
     ("url", "limit"),
     [
-        (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 11),
+        # 12: the grades, their classes (links to each class page) and the counts.
+        (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 12),
         (lambda s: reverse("school:student-list", kwargs={"school_pk": s.pk}), 10),
         (lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}), 10),
         (lambda s: reverse("school:staff-list", kwargs={"school_pk": s.pk}), 10),
@@ -78,7 +79,7 @@ def test_family_home_runs_fixed_queries(client, school, django_assert_max_num_qu
     students = list(school.students.all()[:3])
     user = parent_of(students[0])
     for sibling in students[1:]:
-        GuardianshipFactory(guardian=user.guardian, student=sibling)
+        GuardianshipFactory(guardian=user.guardian_records.get(), student=sibling)
     client.force_login(user)
     with django_assert_max_num_queries(7):
         page = client.get(reverse("family:home"))

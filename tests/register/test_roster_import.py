@@ -378,8 +378,9 @@ def test_changed_rows_update_student_guardian_and_link(school):
 
 def test_a_guardian_shared_with_another_school_keeps_its_name_and_the_preview_notes_it(school):
     # given a guardian of another school's child, and of this school's child, as "别校写法"
-    guardian = GuardianFactory(name="别校写法", mobile="13812345678")
-    GuardianshipFactory(student=StudentFactory(), guardian=guardian)
+    guardian = GuardianFactory(name="别校写法", mobile="13812345678", district=school.district)
+    neighbour = SchoolFactory(district=school.district)
+    GuardianshipFactory(student=StudentFactory(school=neighbour), guardian=guardian)
     GuardianshipFactory(
         student=StudentFactory(school=school, student_no="G0002"), guardian=guardian
     )
@@ -401,7 +402,7 @@ def test_a_guardian_shared_with_another_school_keeps_its_name_and_the_preview_no
 
 def test_a_guardian_of_this_schools_children_only_is_renamed_as_the_roster_says(school):
     # given a guardian of one of this school's students who is not in the file
-    guardian = GuardianFactory(name="旧写法", mobile="13812345678")
+    guardian = GuardianFactory(name="旧写法", mobile="13812345678", district=school.district)
     GuardianshipFactory(
         student=StudentFactory(school=school, student_no="G0002"), guardian=guardian
     )
@@ -416,7 +417,10 @@ def test_a_guardian_of_this_schools_children_only_is_renamed_as_the_roster_says(
 
 def test_the_preview_does_not_tell_that_a_mobile_is_registered_at_another_school(school):
     # given a guardian known only through another school, under the same name this school uses
-    GuardianshipFactory(guardian=GuardianFactory(name="张伟", mobile="13800000009"))
+    GuardianshipFactory(
+        student=StudentFactory(school=SchoolFactory(district=school.district)),
+        guardian=GuardianFactory(name="张伟", mobile="13800000009", district=school.district),
+    )
     known = run(school, xlsx_file([row(学籍号="G0001", 监护人手机="13800000009")]), dry_run=True)
     unknown = run(school, xlsx_file([row(学籍号="G0001", 监护人手机="13800000010")]), dry_run=True)
     # then the preview reads exactly as for a mobile nobody registered
@@ -427,7 +431,7 @@ def test_the_preview_does_not_tell_that_a_mobile_is_registered_at_another_school
 
 
 def test_a_guardian_linked_to_no_student_is_renamed_without_telling_it_existed(school):
-    guardian = GuardianFactory(name="旧写法", mobile="13812345678")
+    guardian = GuardianFactory(name="旧写法", mobile="13812345678", district=school.district)
     rows = [row(学籍号="G0001", 监护人姓名="新写法", 监护人手机="13812345678")]
     preview = run(school, xlsx_file(rows), dry_run=True)
     assert (preview.guardians_new, preview.guardians_renamed) == (1, 0)
@@ -678,9 +682,11 @@ def test_export_has_the_import_columns_one_row_per_guardian_link(school):
 
 def test_export_neutralises_formula_injection(school):
     student = StudentFactory(school=school, name='=HYPERLINK("http://x")')
-    GuardianshipFactory(student=student, guardian=GuardianFactory(name="+cmd|' /C calc'!A0"))
+    GuardianshipFactory(
+        student=student, guardian=GuardianFactory(name="+cmd|' /C calc'!A0", for_student=student)
+    )
     other = StudentFactory(school=school, name="@SUM(1)")
-    GuardianshipFactory(student=other, guardian=GuardianFactory(name="-2+3"))
+    GuardianshipFactory(student=other, guardian=GuardianFactory(name="-2+3", for_student=other))
     StudentFactory(school=school, name="\tTAB")
     book = openpyxl.load_workbook(io.BytesIO(roster_export(school=school)))
     cells = [c for row_ in book.active.iter_rows(min_row=2) for c in row_]
@@ -743,7 +749,7 @@ def test_import_query_count_does_not_grow_with_rows(
 ):
     data = xlsx_bytes(student_rows(students))
     # One more for the content type of the pickup entries (cached after), one for inserting them.
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         assert run(school, SimpleUploadedFile("r.xlsx", data)).saved
     with django_assert_max_num_queries(15):
         assert run(school, SimpleUploadedFile("r.xlsx", data)).saved

@@ -15,6 +15,7 @@ from afterschool.register.services import student_update
 from tests.factories import (
     GuardianFactory,
     GuardianshipFactory,
+    SchoolFactory,
     StudentFactory,
     UserFactory,
     bureau_staff,
@@ -186,9 +187,12 @@ def test_confirm_after_the_register_changed_writes_nothing_and_shows_the_new_pre
 def test_preview_notes_a_guardian_shared_with_another_school_without_naming_it(
     admin_client, school
 ):
-    other_student = StudentFactory(name="别校孩子")
+    other_student = StudentFactory(
+        name="别校孩子", school=SchoolFactory(district=school.district, name="本区别校")
+    )
     GuardianshipFactory(
-        student=other_student, guardian=GuardianFactory(name="别校写法", mobile="13812345678")
+        student=other_student,
+        guardian=GuardianFactory(name="别校写法", mobile="13812345678", for_student=other_student),
     )
     rows = [row(学籍号="G0001", 监护人姓名="本校写法", 监护人手机="13812345678")]
     page = upload(admin_client, school, xlsx_file(rows)).content.decode()

@@ -200,7 +200,7 @@ def test_demo_accounts_hold_the_documented_roles(small_demo):
     assert led.pk in taught and len(taught) >= 2
 
     assert not parent.roles.exists()
-    guardian = parent.guardian
+    guardian = parent.guardian_records.get()
     assert parent.mobile and guardian.mobile == parent.mobile
     children = list(
         guardian.guardianships.select_related("student__homeroom__grade").order_by(

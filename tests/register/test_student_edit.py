@@ -74,7 +74,7 @@ def test_an_empty_name_is_refused_by_field(client, setup):
 
 def test_adding_a_guardian_by_mobile_reuses_the_person(client, setup):
     student, _ = setup
-    sibling_parent = GuardianFactory(mobile="13600000001", name="李娜")
+    sibling_parent = GuardianFactory(mobile="13600000001", name="李娜", for_student=student)
     response = client.post(
         reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
         {"name": "李娜", "mobile": "136-0000-0001", "relation": "mother", "may_pick_up": "on"},
@@ -156,8 +156,8 @@ def test_only_the_schools_admin_edits(client, make_user):
 
 def test_a_guardian_shared_with_another_school_keeps_their_name_and_number(client, setup):
     student, _ = setup
-    elsewhere = StudentFactory()  # another school
-    shared = GuardianFactory(mobile="13600000009", name="周敏")
+    elsewhere = StudentFactory(school=SchoolFactory(district=student.school.district))
+    shared = GuardianFactory(mobile="13600000009", name="周敏", for_student=elsewhere)
     GuardianshipFactory(guardian=shared, student=elsewhere)
     response = client.post(
         reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
@@ -182,7 +182,8 @@ def test_a_guardian_shared_with_another_school_keeps_their_name_and_number(clien
 def test_a_guardian_of_this_school_only_is_renamed_and_renumbered(client, setup):
     student, _ = setup
     link = GuardianshipFactory(
-        student=student, guardian=GuardianFactory(mobile="13600000011", name="钱一")
+        student=student,
+        guardian=GuardianFactory(mobile="13600000011", name="钱一", for_student=student),
     )
     client.post(
         reverse("school:guardianship-update", kwargs={"student_pk": student.pk, "pk": link.pk}),

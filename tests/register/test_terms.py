@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from afterschool.register.models import Term, TermDay
 from tests.factories import SchoolFactory, TermFactory, bureau_staff, school_admin
+from tests.html_forms import form_data, form_inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,36 @@ def test_saving_a_term_is_recorded_and_overlapping_terms_are_refused(client):
     )
     assert "日期重叠" in response.content.decode()
     assert Term.objects.count() == 1
+
+
+def _term_page(client):
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    _post(client, school)
+    term = Term.objects.get()
+    url = reverse("school:term-update", kwargs={"school_pk": school.pk, "pk": term.pk})
+    return term, url, client.get(url).content.decode()
+
+
+def test_the_term_form_gives_the_browser_iso_dates_in_chinese(client):
+    # Chinese formats a date as 2026/09/01, which an <input type="date"> cannot show: it shows nothing.
+    _, _, page = _term_page(client)
+    inputs = {i["name"]: i for i in form_inputs(page, "start_date") if i.get("type") == "date"}
+    assert inputs["start_date"]["value"] == "2026-09-01"
+    assert inputs["end_date"]["value"] == "2027-01-22"
+
+
+def test_a_term_posted_back_unchanged_saves(client):
+    # given: the edit page, submitted as a browser submits it (dropping date values it cannot read)
+    term, url, page = _term_page(client)
+    data = form_data(page, "start_date")
+    # when
+    response = client.post(url, data)
+    # then
+    assert response.status_code == 302, response.content.decode()
+    term.refresh_from_db()
+    assert (term.start_date, term.end_date) == (
+        datetime.date(2026, 9, 1),
+        datetime.date(2027, 1, 22),
+    )
+    assert term.calendar_days.count() == 9

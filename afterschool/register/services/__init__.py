@@ -1,12 +1,20 @@
 """Changes to the register. Each service validates, saves inside a transaction and records who did it."""
 
+from afterschool.register.services.accounts import user_email_set
 from afterschool.register.services.invitations import (
     invitation_code_issue,
     invitation_code_revoke,
     normalize_invitation_code,
     parent_account_activate,
 )
-from afterschool.register.services.staff import homeroom_head_teacher_set, role_remove, staff_add
+from afterschool.register.services.staff import (
+    homeroom_head_teacher_set,
+    role_remove,
+    staff_add,
+    staff_invitation_accept,
+    staff_invitation_reissue,
+    staff_invitation_revoke,
+)
 from afterschool.register.services.students import (
     guardianship_remove,
     guardianship_save,
@@ -24,6 +32,10 @@ __all__ = [
     "parent_account_activate",
     "role_remove",
     "staff_add",
+    "staff_invitation_accept",
+    "staff_invitation_reissue",
+    "staff_invitation_revoke",
     "student_update",
     "term_save",
+    "user_email_set",
 ]

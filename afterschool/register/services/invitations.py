@@ -5,9 +5,11 @@ are a guardian the school registered for that child. Together they create a pare
 child to a logged-in parent with that mobile. A reset code is issued by a school admin for one named
 guardian and is the only code that resets a password.
 
-A guardian is one person across the district's schools, found by mobile. Any school can put a mobile on one
-of its children, so a school's codes act only on guardians it registered first (their "home school"), and
-never on an account that holds a staff role.
+A guardian record belongs to one district and is one person across that district's schools, found by
+mobile. Any school of the district can put a mobile on one of its children, so a school's codes act only on
+guardians it registered first (their "home school"). One account may speak for records of several districts:
+each district's record is bound only by its own code, redeemed by the account holder while logged in, and a
+reset code never resets an account that also serves another district or holds a staff role.
 """
 
 import datetime
@@ -21,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from afterschool.register import audit_entries
 from afterschool.register.audit import audit_record
@@ -129,7 +132,7 @@ def invitation_code_revoke(*, invitation: InvitationCode, by) -> InvitationCode:
 
 
 # Said for a wrong code and for a right code with a wrong mobile alike: which one was right stays unsaid.
-WRONG_CODE_OR_MOBILE = _(
+WRONG_CODE_OR_MOBILE = gettext_lazy(
     "邀请码或手机号不正确。请核对《致家长的一封信》上的邀请码，以及您在学校登记的手机号。"
 )
 
@@ -190,7 +193,7 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
                     )
                 }
             )
-        _check_resettable(user=user)
+        _check_resettable(user=user, guardian=guardian)
         _validate_new_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -199,8 +202,11 @@ def parent_account_activate(*, code: str, mobile: str, password: str, user=None)
     invitation.used_at = timezone.now()
     invitation.used_by = guardian
     invitation.save(update_fields=["used_at", "used_by"])
+    # Recorded under the guardian as this school registered them, not the account: an account bound in
+    # another district too carries the name that district's school typed.
     audit_record(
         by=user,
+        actor_label=guardian.name,
         action=audit_entries.INVITATION_REDEEM,
         school=school,
         target=invitation.student,
@@ -226,20 +232,32 @@ def _bind(*, user, guardian: Guardian, mobile: str) -> None:
     if guardian.user_id not in (None, user.pk):
         raise ValidationError({"mobile": _("该手机号已绑定到其他账号，请联系学校。")})
     if guardian.user_id is None:
-        if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
+        # One record per district per account; records of other districts are the same person's own.
+        others = Guardian.objects.filter(user=user).exclude(pk=guardian.pk)
+        if (
+            others.filter(district=guardian.district_id).exists()
+            or others.exclude(mobile=mobile).exists()
+        ):
             raise ValidationError({"mobile": _("您的账号已绑定其他手机号，请联系学校。")})
         guardian.user = user
         guardian.save(update_fields=["user"])
 
 
-def _check_resettable(*, user) -> None:
-    """A code never resets a staff account: staff reset by e-mail, or through their school's admin."""
-    if user.is_staff or user.is_superuser or user.roles.exists():
+def _check_resettable(*, user, guardian: Guardian) -> None:
+    """A school's code resets only an account that serves nothing beyond the school's own district.
+
+    Not a staff account (staff reset by e-mail, or through their school's admin), and not a parent's
+    account also bound in another district: one district's school must not take over what another
+    district's children are seen through. The message does not say which of the two it was.
+    """
+    if (
+        user.is_staff
+        or user.is_superuser
+        or user.roles.exists()
+        or user.guardian_records.exclude(district=guardian.district_id).exists()
+    ):
         raise ValidationError(
-            _(
-                "该手机号对应教职工账号，不能用邀请码重设密码。"
-                "请在登录页使用“忘记密码”，或联系学校管理员。"
-            )
+            _("该账号不能用重设密码码重设密码。请在登录页使用“忘记密码”，或联系学校管理员。")
         )
 
 

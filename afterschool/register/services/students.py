@@ -76,6 +76,7 @@ def pickup_change_entries(
 
 
 def _shared_elsewhere(guardian: Guardian, school) -> bool:
+    """Linked to a child of another school of the district (a guardian is never linked across districts)."""
     return guardian.guardianships.exclude(student__school=school).exists()
 
 
@@ -90,7 +91,11 @@ def guardianship_save(
     may_pick_up: bool,
     guardianship=None,
 ) -> Guardianship:
-    """Add a guardian to a child, or change one: found by mobile, so one person is one guardian across schools."""
+    """Add a guardian to a child, or change one: found by mobile within the child's district.
+
+    One person is one guardian across the schools of a district. A mobile another district registered is
+    not looked at: this school gets a record of its own, under the name it typed.
+    """
     clean_mobile = normalize_mobile(mobile)
     if clean_mobile is None:
         raise ValidationError({"mobile": _("请输入 11 位大陆手机号。")})
@@ -100,7 +105,11 @@ def guardianship_save(
     if relation not in Guardianship.Relation.values:
         raise ValidationError({"relation": _("请选择与学生的关系。")})
     school = student.school
-    guardian = Guardian.objects.select_for_update().filter(mobile=clean_mobile).first()
+    guardian = (
+        Guardian.objects.select_for_update()
+        .filter(district=school.district_id, mobile=clean_mobile)
+        .first()
+    )
     if guardian is None:
         current = guardianship.guardian if guardianship is not None else None
         if (
@@ -112,7 +121,7 @@ def guardianship_save(
             guardian = current
             guardian.mobile = clean_mobile
         else:
-            guardian = Guardian(mobile=clean_mobile)
+            guardian = Guardian(district_id=school.district_id, mobile=clean_mobile)
     if guardian.pk is None or not _shared_elsewhere(guardian, school):
         # Another school's record of a shared guardian stands: this school links them under that name.
         guardian.name = name

@@ -56,7 +56,7 @@ def not_append_only(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('afterschool', '0003_invitation_reset_for_guardian'),
+        ('afterschool', '0008_audit_actions_union'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
