@@ -47,7 +47,11 @@ def test_staff_set_an_email_and_reset_their_password_through_it(
     admin.refresh_from_db()
     assert admin.email == "Head@example.cn"
     entry = AuditEntry.objects.get(action="register.email_set")
-    assert entry.school == school and entry.actor == admin and entry.details["new"] == "H***@example.cn"
+    assert (
+        entry.school == school
+        and entry.actor == admin
+        and entry.details["new"] == "H***@example.cn"
+    )
     # and the reset page now sends the link there
     client.logout()
     with django_capture_on_commit_callbacks(execute=True):

@@ -188,7 +188,10 @@ def test_admin_revokes_and_reissues_a_pending_invitation(client):
     client.logout()
     assert "邀请码已作废" in _join(client, second).content.decode()
     assert "邀请码已作废" in _join(client, first).content.decode()
-    assert {e.action for e in AuditEntry.objects.all()} >= {"register.staff_invite", "register.staff_invite_revoke"}
+    assert {e.action for e in AuditEntry.objects.all()} >= {
+        "register.staff_invite",
+        "register.staff_invite_revoke",
+    }
 
 
 def test_adding_the_same_mobile_again_replaces_the_open_invitation(client):
