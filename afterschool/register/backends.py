@@ -4,6 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from afterschool.register.normalize import normalize_mobile
+from afterschool.register.params import bounded_text
+
+USERNAME_MAX_LENGTH = 150  # Django's User.username
 
 
 class UsernameOrMobileBackend(ModelBackend):
@@ -36,5 +39,6 @@ def lockout_username(request, credentials=None) -> str:
     raw = (credentials or {}).get("username")
     if raw is None and request is not None:
         raw = request.POST.get("username", "")
-    raw = (raw or "").strip()
+    # Bounded and without control characters: axes stores it in a 255-character column.
+    raw = bounded_text(raw or "", max_length=USERNAME_MAX_LENGTH)
     return normalize_mobile(raw) or raw.lower()

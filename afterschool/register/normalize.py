@@ -28,6 +28,16 @@ def clean_text(value) -> str:
     return text[1:].lstrip() if text.startswith("'") else text
 
 
+def excerpt(value, limit: int = 20) -> str:
+    """A value as a message may show it back: cleaned, at most ``limit`` characters, then "…".
+
+    Never the whole of what someone typed or uploaded: a cell may hold megabytes.
+    """
+    text = value if isinstance(value, str) else str(value)
+    text = clean_text(text[: limit * 4 + 8])  # cut before cleaning, which walks the whole text
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def clean_name(value) -> str:
     """A person's name: Chinese names carry no spaces; Latin names keep single spaces."""
     text = clean_text(value)

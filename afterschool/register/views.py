@@ -25,6 +25,7 @@ from afterschool.register.forms import (
     apply_service_errors,
 )
 from afterschool.register.models import School
+from afterschool.register.params import int_param, text_param
 
 
 @login_required
@@ -41,7 +42,9 @@ def activate(request):
     """Parents activate their account (or add a child, or reset a forgotten password) with a school code."""
     logged_in = request.user.is_authenticated
     form = ActivationForm(
-        request.POST or None, logged_in=logged_in, initial={"code": request.GET.get("code", "")}
+        request.POST or None,
+        logged_in=logged_in,
+        initial={"code": text_param(request.GET, "code", max_length=32)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,11 +116,14 @@ def student_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
     homerooms = selectors.homerooms_with_counts(request.user, school=school)
     homeroom = None
-    if request.GET.get("homeroom"):
-        homeroom = get_object_or_404(homerooms, pk=request.GET["homeroom"])
-    query = request.GET.get("q", "").strip()
+    # A malformed ?homeroom= (abc, 1.5, -1, too large) is no filter; a class the user may not see
+    # is a 404.
+    homeroom_pk = int_param(request.GET, "homeroom")
+    if homeroom_pk is not None:
+        homeroom = get_object_or_404(homerooms, pk=homeroom_pk)
+    query = text_param(request.GET, "q")
     students = selectors.student_list(request.user, school=school, homeroom=homeroom, query=query)
-    page = Paginator(students, 50).get_page(request.GET.get("page"))
+    page = Paginator(students, 50).get_page(int_param(request.GET, "page"))
     return render(
         request,
         "register/student_list.html",
@@ -547,5 +553,5 @@ def audit_list(request, school_pk):
     """The school's register changes, newest first: who did what and when."""
     school = selectors.school_get(request.user, school_pk)
     entries = selectors.audit_entries_for_school(school=school)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(int_param(request.GET, "page"))
     return render(request, "register/audit_list.html", {"school": school, "page": page})
