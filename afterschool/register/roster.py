@@ -386,24 +386,25 @@ def _dataset_from_rows(rows: Iterable[tuple[int, Iterable]]) -> tablib.Dataset:
         )
     headers = headers[: last + 1]
     width = len(headers)
-    dataset = tablib.Dataset(headers=[ROW_NUMBER, *[clean_text(h) for h in headers]])
-    count = 0
+    kept = []
+    keep = kept.append
     for number, cells in _chain(remaining, rows):
-        cells = list(cells)
-        if len(cells) < width:
-            cells += [None] * (width - len(cells))
-        elif len(cells) > width:
-            # Cells under no header are ignored (trailing empty cells are common).
-            cells = cells[:width]
-        if all(_blank(c) for c in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
+        # Cells under no header are ignored (trailing empty cells are common); short rows are padded.
+        line = [number, *cells[:width]]
+        if len(line) <= width:
+            line += [None] * (width + 1 - len(line))
+        for cell in line[1:]:
+            if cell is not None and (cell.__class__ is not str or cell.strip()):
+                break
+        else:
+            continue  # a blank row
+        keep(line)
+        if len(kept) > MAX_ROWS:
             raise RosterFileError(
                 _("行数过多：一次最多导入 {n} 行，请分批导入。").format(n=MAX_ROWS)
             )
-        dataset.append([number, *cells])
-    return dataset
+    # Built at once: appending row by row re-validates the whole row each time.
+    return tablib.Dataset(*kept, headers=[ROW_NUMBER, *[clean_text(h) for h in headers]])
 
 
 def _chain(first, rest) -> Iterator:
@@ -701,12 +702,10 @@ class _Parser:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(row, column, message))
 
-    def too_long(self, row: int, values: dict) -> bool:
-        """Name each cell longer than any roster value can be; such a row is not read further."""
-        found = False
+    def too_long(self, row: int, values: dict) -> None:
+        """Name each cell longer than any roster value can be (such a row is not read further)."""
         for column, value in values.items():
             if value.__class__ is str and len(value) > MAX_CELL_CHARS:
-                found = True
                 self.error(
                     row,
                     column,
@@ -714,7 +713,6 @@ class _Parser:
                         n=len(value), limit=MAX_CELL_CHARS, v=excerpt(value)
                     ),
                 )
-        return found
 
     def parse(self) -> None:
         headers = list(self.dataset.headers or [])
@@ -734,15 +732,30 @@ class _Parser:
             return
         if GRADE not in index:
             index[GRADE] = None
-        get = {c: index.get(c) for c in COLUMNS}
+        get = [(c, index.get(c)) for c in COLUMNS]
         grades = self.school.grade_range
         for position, cells in enumerate(self.dataset, 2):
             row = cells[0] if has_numbers else position
-            values = {c: (cells[i] if i is not None else None) for c, i in get.items()}
-            if all(_blank(v) for v in values.values()):
+            # One pass over the row's cells: its values, whether it is blank, whether a cell is
+            # longer than any roster value (50,000 rows: this loop is the parser's hot path).
+            values = {}
+            blank, long = True, False
+            for column, i in get:
+                value = values[column] = cells[i] if i is not None else None
+                if value is None:
+                    continue
+                if value.__class__ is str:
+                    if len(value) > MAX_CELL_CHARS:
+                        long, blank = True, False
+                    elif blank and value and not value.isspace():
+                        blank = False
+                else:
+                    blank = False
+            if blank:
                 continue
             self.rows += 1
-            if self.too_long(row, values):
+            if long:
+                self.too_long(row, values)
                 continue
             line = self.parse_row(row, values, grades)
             # Rows are checked against the rows before them in the same pass, so a file lists

@@ -56,6 +56,15 @@ _XML_SUFFIXES = (".xml", ".rels")
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _FOREIGN_MARKERS = ("xl/workbook.bin", "content.xml")
+_SHEET_TYPES = (
+    "/worksheet",
+    "/chartsheet",
+    "/dialogsheet",
+    "/macrosheet",
+    "/xlMacrosheet",
+    "/xlIntlMacrosheet",
+)
+MAX_RELS_BYTES = 1024 * 1024
 
 _CELL, _ROW, _SI, _CONTENT, _OTHER = range(5)
 _C, _ROW_NAME, _V, _T, _IS, _F = "c", "row", "v", "t", "is", "f"
@@ -242,8 +251,7 @@ class _PartParser:
         self.counts = counts = {}
         kinds: dict[str, int] = {}
         near = {column_name(i): i for i in range(max_column)}
-        near_get = near.get
-        C, CONTENTS = _C, frozenset((_V, _T, _IS, _F))
+        C, ROW, CONTENTS = _C, _ROW_NAME, frozenset((_V, _T, _IS, _F))
         last = 0  # byte index of the last start of a row, a shared string or another structure
         pending = None  # the far cell being read, until its end: it must hold no value
         far_depth = 0
@@ -274,14 +282,19 @@ class _PartParser:
                 return None
             if name is C:
                 cells += 1
-                if row_text is not None and attrs and attrs[0] == "r":
-                    ref = attrs[1]
-                    found = near_get(ref[:cut])
-                    if found is not None and ref[cut:] == row_text:
-                        if found > column:
-                            column = found
-                        return None
+                try:
+                    if attrs[0] == "r":
+                        ref = attrs[1]
+                        if ref[cut:] == row_text:  # never true in a far row, whose row_text is None
+                            found = near[ref[:cut]]
+                            if found > column:
+                                column = found
+                            return None
+                except (IndexError, KeyError):
+                    pass  # no attributes, or a column beyond the extent
                 return cell(attrs)
+            if name is ROW:
+                return row(attrs)
             return other(name, attrs)
 
         def far_start(name, attrs):
@@ -301,8 +314,7 @@ class _PartParser:
                 raise _damaged(_("单元格中嵌套了单元格或行"))
 
         def other(name, attrs):
-            nonlocal cells, rows, strings, others, contents, last
-            nonlocal cur_row, next_row, column, row_text, cut
+            nonlocal cells, strings, others, contents, last
             kind = kind_of(name)
             if kind is _CONTENT:
                 contents += 1
@@ -310,27 +322,32 @@ class _PartParser:
             if kind is _CELL:
                 cells += 1
                 return cell(attrs)
-            last = parser.CurrentByteIndex
             if kind is _ROW:
-                rows += 1
-                ref = reference(attrs)
-                if ref is None:
-                    cur_row = next_row
-                else:
-                    number = _row_number(ref)
-                    if number is None:
-                        raise _damaged(_("行号“{ref}”无效").format(ref=ref[:12]))
-                    cur_row = number - 1
-                next_row = cur_row + 1
-                column = -1
-                # The cells of this row written as letters + this reference are checked by lookup.
-                row_text = ref if ref is not None and cur_row < max_row else None
-                cut = -len(ref) if row_text is not None else 0
-            elif kind is _SI:
+                return row(attrs)
+            last = parser.CurrentByteIndex
+            if kind is _SI:
                 strings += 1
             else:
                 others += 1
             return None
+
+        def row(attrs):
+            nonlocal rows, last, cur_row, next_row, column, row_text, cut
+            rows += 1
+            last = parser.CurrentByteIndex
+            ref = attrs[1] if attrs and attrs[0] == "r" else reference(attrs)
+            if ref is None:
+                cur_row = next_row
+            else:
+                number = _row_number(ref)
+                if number is None:
+                    raise _damaged(_("行号“{ref}”无效").format(ref=ref[:12]))
+                cur_row = number - 1
+            next_row = cur_row + 1
+            column = -1
+            # The cells of this row written as letters + this reference are checked by lookup.
+            row_text = ref if ref is not None and cur_row < max_row else None
+            cut = -len(ref) if row_text is not None else 0
 
         def cell(attrs):
             # A cell without a position, or far, or in a far row, or written otherwise: the slow way.
@@ -507,6 +524,8 @@ def xlsx_inspect(data: bytes, *, max_row: int, max_column: int) -> XlsxReport:
         info = by_name.get(name)
         if info is None:
             raise _not_xlsx()
+        if info.file_size > MAX_RELS_BYTES:
+            raise _damaged(_("关系文件过大"))
         reader = _RelsReader()
         _inflate(data, info, budget, reader.feed)
         done.add(name)
@@ -520,9 +539,12 @@ def xlsx_inspect(data: bytes, *, max_row: int, max_column: int) -> XlsxReport:
     ]
     if len(documents) != 1 or WORKBOOK not in documents[0]:
         raise _not_xlsx()
+    # Where calamine looks for sheets: by relationship type, or (older versions) by a target in a
+    # worksheets folder. Those parts are parsed whatever they are called.
     sheet_like = set()
-    for _kind, target in relationships(WORKBOOK_RELS):
-        sheet_like |= _targets(target, "xl")
+    for kind, target in relationships(WORKBOOK_RELS):
+        if kind.endswith(_SHEET_TYPES) or "worksheets/" in target:
+            sheet_like |= _targets(target, "xl")
 
     for info in infos:
         name = info.filename
