@@ -588,3 +588,21 @@ def test_a_file_bad_on_every_row_shows_200_errors_and_counts_the_rest(admin_clie
     assert errors.count("<tr>") == 201
     assert "还有 2800 处错误未列出" in page
     assert len(response.content) < 150_000
+
+
+def test_admin_confirm_of_an_upload_gone_from_storage_is_a_message_not_a_500(
+    superuser_client, school
+):
+    from afterschool.register.roster_views import RosterUploadStorage
+
+    response = superuser_client.post(
+        reverse("admin:afterschool_student_import"),
+        {"school": school.pk, "format": "0", "import_file": xlsx_file(student_rows(2))},
+    )
+    confirm = response.context["confirm_form"]
+    data = {k: confirm.initial[k] for k in confirm.initial}
+    RosterUploadStorage(name=data["import_file_name"]).remove()
+    response = superuser_client.post(reverse("admin:afterschool_student_process_import"), data)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:afterschool_student_import")
+    assert not Student.objects.exists()
