@@ -208,8 +208,8 @@ class RosterChange:
     """One change the import makes (or would make), for the preview: a new student, a renamed guardian…"""
 
     row: int
-    # "new" (a student), "link" (a new guardian link), "update", "withdraw" (an update that takes away
-    # a guardian's permission to pick up), or "note" for something kept as it is.
+    # "update", "withdraw" (an update that takes away a guardian's permission to pick up), or "note"
+    # for something kept as it is. What is new is listed from the file's lines (``students_added``).
     kind: str
     subject: str
     detail: str

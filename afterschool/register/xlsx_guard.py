@@ -8,9 +8,10 @@ namespace prefixes, cells and rows without a position), so every part calamine m
 
 - inflated here by our own zlib stream, counting what actually comes out (not the size the zip header
   claims), checking its CRC and that it ends where the header says;
-- parsed by expat (no DTD, so no entity expansion), placing every cell exactly as calamine does: ``<c r>``
-  gives the position, a cell without ``r`` follows the one before it, a ``<row>`` without ``r`` follows
-  the row before it; ``<dimension>`` is ignored, as calamine ignores it for the grid.
+- parsed by expat (no DTD, so no entity expansion), placing every cell as calamine does: ``<c r>`` gives
+  the position, a cell without ``r`` follows the one before it, a ``<row>`` without ``r`` follows the row
+  before it; ``<dimension>`` is ignored, as calamine does not size its grid from it (a test checks
+  that in a child process).
 
 A cell beyond the roster's extent that holds a value refuses the file; an empty styled cell there holds
 nothing and is let through. Budgets: unpacked bytes, bytes between two rows (one row's content), element
@@ -214,6 +215,8 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: _Budget, sink=None) -> 
                     sink(out)
                 if inflater is not None and inflater.eof:
                     break
+            if inflater is not None and inflater.eof:
+                break  # what follows the end of the stream is never read
     except zlib.error:
         raise _damaged(_("压缩数据有误")) from None
     if (inflater is not None and not inflater.eof) or produced != info.file_size:
