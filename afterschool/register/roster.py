@@ -2,9 +2,10 @@
 
 One service, ``roster_import``, serves the school admin's page, the Django admin and the ``import_roster``
 command. It reads the file through django-import-export's formats (hardened: size, content sniffing,
-GB18030 CSV), validates the whole sheet first, collecting every bad row with its spreadsheet row number,
-and only then writes, all in one transaction: grades and homerooms, the students (a bulk ``ModelResource``),
-the guardians and their links (bulk). One bad row and nothing is written.
+GB18030 CSV; an XLSX is first parsed by ``xlsx_guard``), validates the whole sheet first, collecting every
+bad row with its spreadsheet row number, and only then writes, all in one transaction: grades and
+homerooms, the new students (bulk rows), the changed ones (a bulk ``ModelResource``), the guardians and
+their links (bulk). One bad row and nothing is written.
 
 One row is one guardian link: a student with two guardians appears on two rows with the same 学籍号.
 """
@@ -1013,9 +1014,10 @@ class _PlannedInstanceLoader(CachedInstanceLoader):
 
 
 class StudentResource(resources.ModelResource):
-    """Writes a school's students in bulk. Rows arrive validated and normalised by ``roster_import``.
+    """Updates a school's students in bulk. Rows arrive validated and normalised by ``roster_import``.
 
-    The dataset holds only new and changed students (the plan has already compared every row), so with
+    The dataset holds only changed students (the plan has already compared every row; new ones are
+    inserted as plain rows), so with
     ``skip_diff`` the resource does no per-row copying; ``skip_row`` still guards against writing an
     unchanged row, comparing with the values the instance was loaded with.
     """
@@ -1346,9 +1348,33 @@ class _Plan:
             self.homerooms.update({(h.grade.number, h.number): h for h in created})
 
         students = {no: s.pk for no, s in self.existing.items()}
-        if self.student_rows:
+        # New students go in as plain rows (COPY on PostgreSQL), like guardians and links: through the
+        # resource below each new row cost as much as reading and checking it.
+        added = [line for line in self.student_rows if line.student_no not in self.existing]
+        if added:
+            now = timezone.now()
+            rows = [
+                (
+                    school.pk,
+                    line.student_no,
+                    line.name,
+                    line.gender,
+                    self.homerooms[(line.grade, line.room)].pk,
+                    Student.Status.ENROLLED,
+                    *(f in line.priorities for f in Student.PRIORITY_FIELDS),
+                    now,
+                    now,
+                )
+                for line in added
+            ]
+            columns = ["school_id", "student_no", "name", "gender", "homeroom_id", "status"]
+            columns += [*Student.PRIORITY_FIELDS, "created_at", "updated_at"]
+            ids = insert_rows(Student, columns, rows, return_ids=True)
+            students.update({line.student_no: pk for line, pk in zip(added, ids, strict=True)})
+        changed_rows = [line for line in self.student_rows if line.student_no in self.existing]
+        if changed_rows:
             dataset = tablib.Dataset(headers=StudentResource.dataset_headers())
-            for line in self.student_rows:
+            for line in changed_rows:
                 dataset.append(
                     [
                         line.student_no,
