@@ -395,3 +395,37 @@ def test_what_calamine_cannot_read_after_the_guard_is_a_message_not_a_500(school
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", Broken)
     message = refused(school, xlsx_bytes([row()]))
     assert "无法打开该 Excel 工作簿" in message
+
+
+# --- The admin's import and the command go through the same guard -----------------------------------
+
+
+def test_the_admin_import_refuses_a_far_cell_before_calamine(client, school, calamine_calls):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    data = workbook(sheet(HEADER + "<row r='2'><c t='n' r='XFD1048576'><v>1</v></c></row>"))
+    response = client.post(
+        reverse("admin:afterschool_student_import"),
+        {"school": school.pk, "format": "0", "import_file": SimpleUploadedFile("远.xlsx", data)},
+    )
+    assert response.status_code == 200
+    assert "“远.xlsx”：" in response.content.decode() and FAR in response.content.decode()
+    assert calamine_calls == [] and not Student.objects.exists()
+
+
+def test_the_command_refuses_a_far_cell_before_calamine(tmp_path, school, calamine_calls, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "远.xlsx"
+    path.write_bytes(
+        workbook(sheet(HEADER + "<row r='2'><c t='n' r='XFD1048576'><v>1</v></c></row>"))
+    )
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(path), "--school", school.code)
+    err = capsys.readouterr().err
+    assert "“远.xlsx”：" in err and FAR in err
+    assert calamine_calls == []
