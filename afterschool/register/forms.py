@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from afterschool.register import widgets
 from afterschool.register.backends import current_password_check
 from afterschool.register.models import Guardianship, Role, Student, TermDay
+from afterschool.register.normalize import excerpt
 from afterschool.register.tasks import email_send
 
 
@@ -139,6 +140,9 @@ WEEKDAY_CHOICES = [
 ]
 
 
+DAY_LINES_MAX_LENGTH = 4000
+
+
 def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
     """Lines like ``2026-10-01`` or ``2026-10-01~2026-10-07 国庆节`` → one dict per day."""
     import datetime
@@ -158,7 +162,7 @@ def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
                 _(
                     "%(label)s第 %(n)d 行“%(line)s”无法识别，请写成 2026-10-01 或 2026-10-01~2026-10-07 国庆节"
                 )
-                % {"label": label, "n": number, "line": raw.strip()}
+                % {"label": label, "n": number, "line": excerpt(raw, 40)}
             )
         try:
             first, last = (
@@ -168,12 +172,12 @@ def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
         except ValueError as e:
             raise forms.ValidationError(
                 _("%(label)s第 %(n)d 行的日期不存在：%(line)s")
-                % {"label": label, "n": number, "line": raw.strip()}
+                % {"label": label, "n": number, "line": excerpt(raw, 40)}
             ) from e
         if last < first or (last - first).days > 60:
             raise forms.ValidationError(
                 _("%(label)s第 %(n)d 行的日期范围不正确：%(line)s")
-                % {"label": label, "n": number, "line": raw.strip()}
+                % {"label": label, "n": number, "line": excerpt(raw, 40)}
             )
         day = first
         while day <= last:
@@ -196,15 +200,19 @@ class TermForm(forms.Form):
         initial=[1, 2, 3, 4, 5],
         error_messages={"required": _("请至少选择一天。")},
     )
+    # A year's holidays fit in a few hundred characters; the bound keeps a pasted essay from being
+    # parsed line by line into days.
     holidays = forms.CharField(
         label=_("放假日期"),
         required=False,
+        max_length=DAY_LINES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一个日期或范围，可加说明，例如：2026-10-01~2026-10-07 国庆节"),
     )
     workdays = forms.CharField(
         label=_("调休上课日期"),
         required=False,
+        max_length=DAY_LINES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("周末调休上课的日期，每行一个，例如：2026-10-10 国庆调休"),
     )

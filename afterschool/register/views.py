@@ -27,6 +27,7 @@ from afterschool.register.forms import (
     apply_service_errors,
 )
 from afterschool.register.models import School
+from afterschool.register.params import int_param, text_param
 
 
 @login_required
@@ -73,7 +74,9 @@ def activate(request):
     so it stays out of the browser's history, the Referer of the next request and the access logs after this one.
     """
     if request.method == "GET" and "code" in request.GET:
-        code = services.normalize_invitation_code(request.GET["code"])[:20]
+        code = services.normalize_invitation_code(text_param(request.GET, "code", max_length=32))[
+            :20
+        ]
         request.session[ACTIVATION_CODE_SESSION_KEY] = code
         return redirect("accounts:activate")
     logged_in = request.user.is_authenticated
@@ -162,7 +165,7 @@ def student_list(request, school_pk):
     students = selectors.student_list(
         request.user, school=school, grade=grade, homeroom=homeroom, query=query
     )
-    page = Paginator(students, 50).get_page(request.GET.get("page"))
+    page = Paginator(students, 50).get_page(int_param(request.GET, "page"))
     return render(
         request,
         "register/student_list.html",
@@ -581,5 +584,5 @@ def audit_list(request, school_pk):
     """The school's register changes, newest first: who did what and when."""
     school = selectors.school_get(request.user, school_pk)
     entries = selectors.audit_entries_for_school(school=school)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(int_param(request.GET, "page"))
     return render(request, "register/audit_list.html", {"school": school, "page": page})
