@@ -163,6 +163,29 @@ class StudentAdmin(ImportMixin, admin.ModelAdmin):
         school = getattr(form, "cleaned_data", {}).get("school") if form is not None else None
         return {"school": school}
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file the roster readers refuse: their Chinese reason, naming the file (not the exception's
+        class name, as import-export says it)."""
+        upload = form.cleaned_data.get("import_file")
+        name = getattr(upload, "name", "")
+        if isinstance(e, roster.RosterFileError):
+            message = e.message
+        else:
+            message = _("无法读取该文件，请确认它是用 Excel 或 WPS 保存的 .xlsx 或 .csv 文件。")
+        form.add_error("import_file", roster.roster_file_message(name, str(message)))
+
+    def process_import(self, request, **kwargs):
+        # The confirmed file is read again; if it can no longer be (gone from storage, unreadable),
+        # say so on the import page rather than answer 500.
+        try:
+            return super().process_import(request, **kwargs)
+        except (roster.RosterFileError, OSError) as e:
+            reason = e.message if isinstance(e, roster.RosterFileError) else _("预览已过期")
+            messages.error(request, _("没有导入任何数据：{reason}").format(reason=reason))
+            return HttpResponseRedirect(
+                reverse("admin:{}_{}_import".format(*self.get_model_info()))
+            )
+
     def process_result(self, result, request):
         if result.has_validation_errors():
             # The register changed between preview and confirmation: nothing was saved.

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from afterschool.register import throttle
 from afterschool.register.normalize import normalize_mobile
+from afterschool.register.params import bounded_text
 
-MAX_NAME_LENGTH = 150
+MAX_NAME_LENGTH = 150  # Django's User.username
 
 
 def user_for_login(identifier: str):
@@ -51,7 +52,8 @@ def account_key(identifier: str, user=_LOOK_UP) -> str:
         user = user_for_login(identifier)
     if user is not None:
         return f"user:{user.pk}"
-    raw = (identifier or "").strip()[:MAX_NAME_LENGTH]
+    # Bounded and without control characters: axes stores it in a 255-character column.
+    raw = bounded_text(identifier or "", max_length=MAX_NAME_LENGTH)
     return "name:" + (normalize_mobile(raw) or raw.lower())
 
 

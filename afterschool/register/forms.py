@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from afterschool.register import widgets
 from afterschool.register.backends import current_password_check
 from afterschool.register.models import WEEKDAY_NAMES, Guardianship, Role, Student, TermDay
+from afterschool.register.normalize import excerpt
 from afterschool.register.tasks import email_send
 
 
@@ -144,6 +145,9 @@ _DAY_LINE = re.compile(
 )
 
 
+DAY_LINES_MAX_LENGTH = 4000
+
+
 def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
     """Lines like ``2026-10-01``, ``2026-10-01~2026-10-07 国庆节`` or ``2026-10-10 按周五`` → one dict per day."""
     days = []
@@ -151,7 +155,7 @@ def _parse_day_lines(text: str, kind: str, label: str) -> list[dict]:
         line = raw.strip().replace("／", "/").replace("～", "~").replace("至", "~")
         if not line:
             continue
-        shown = {"label": label, "n": number, "line": raw.strip()[:60]}
+        shown = {"label": label, "n": number, "line": excerpt(raw, 40)}
         m = _DAY_LINE.match(line)
         if not m:
             raise forms.ValidationError(
@@ -215,15 +219,19 @@ class TermForm(forms.Form):
         initial=[1, 2, 3, 4, 5],
         error_messages={"required": _("请至少选择一天。")},
     )
+    # A year's holidays fit in a few hundred characters; the bound keeps a pasted essay from being
+    # parsed line by line into days.
     holidays = forms.CharField(
         label=_("放假日期"),
         required=False,
+        max_length=DAY_LINES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一个日期或范围，可加说明，例如：2026-10-01~2026-10-07 国庆节"),
     )
     workdays = forms.CharField(
         label=_("调休上课日期"),
         required=False,
+        max_length=DAY_LINES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "周末调休上课的日期，每行一个，写明按星期几的课表，例如：2026-10-10 按周五 国庆调休"

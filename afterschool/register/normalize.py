@@ -11,7 +11,11 @@ import unicodedata
 CN_NUMERALS = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 _CN_DIGIT = {c: i for i, c in enumerate(CN_NUMERALS)} | {"〇": 0, "两": 2}
 
-_SPACES = re.compile(r"\s+")
+# Compiled once: these run several times on every row of a 50,000-row roster.
+_CJK_NAME = re.compile(r"[\u3400-\u9fff·\s]+")
+_MOBILE_NOISE = re.compile(r"[\s\-()]")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_STUDENT_NO = re.compile(r"[A-Z0-9]{4,30}")
 
 
 def clean_text(value) -> str:
@@ -21,17 +25,28 @@ def clean_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value))
-    text = text.replace("\u200b", "").replace("\ufeff", "")
-    text = _SPACES.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    text = " ".join(text.split())  # runs of whitespace to one space, none at the ends
     # A leading apostrophe is Excel's "this is text" marker (and how exports neutralise formulas); it
     # leaks into CSV files as a character but is never part of a name, number or class.
     return text[1:].lstrip() if text.startswith("'") else text
 
 
+def excerpt(value, limit: int = 20) -> str:
+    """A value as a message may show it back: cleaned, at most ``limit`` characters, then "…".
+
+    Never the whole of what someone typed or uploaded: a cell may hold megabytes.
+    """
+    text = value if isinstance(value, str) else str(value)
+    text = clean_text(text[: limit * 4 + 8])  # cut before cleaning, which walks the whole text
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def clean_name(value) -> str:
     """A person's name: Chinese names carry no spaces; Latin names keep single spaces."""
     text = clean_text(value)
-    if re.fullmatch(r"[\u3400-\u9fff·\s]+", text):
+    if _CJK_NAME.fullmatch(text):
         text = text.replace(" ", "")
     return text
 
@@ -139,14 +154,14 @@ def normalize_mobile(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = clean_text(value)
-    text = re.sub(r"[\s\-()]", "", text)
+    text = _MOBILE_NOISE.sub("", text)
     if text.startswith("+86"):
         text = text[3:]
     elif text.startswith("0086"):
         text = text[4:]
     elif text.startswith("86") and len(text) == 13:
         text = text[2:]
-    return text if re.fullmatch(r"1[3-9][0-9]{9}", text) else None
+    return text if _MOBILE.fullmatch(text) else None
 
 
 _MALE = {"男", "M", "m", "male", "Male", "MALE", "1", "男生", "男性"}
@@ -303,4 +318,4 @@ def normalize_student_no(value) -> str | None:
             return None
         value = int(value)
     text = clean_text(value).replace(" ", "").upper()
-    return text if re.fullmatch(r"[A-Z0-9]{4,30}", text) else None
+    return text if _STUDENT_NO.fullmatch(text) else None

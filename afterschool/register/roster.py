@@ -2,9 +2,10 @@
 
 One service, ``roster_import``, serves the school admin's page, the Django admin and the ``import_roster``
 command. It reads the file through django-import-export's formats (hardened: size, content sniffing,
-GB18030 CSV), validates the whole sheet first, collecting every bad row with its spreadsheet row number,
-and only then writes, all in one transaction: grades and homerooms, the students (a bulk ``ModelResource``),
-the guardians and their links (bulk). One bad row and nothing is written.
+GB18030 CSV; an XLSX is first parsed by ``xlsx_guard``), validates the whole sheet first, collecting every
+bad row with its spreadsheet row number, and only then writes, all in one transaction: grades and
+homerooms, the new students (bulk rows), the changed ones (a bulk ``ModelResource``), the guardians and
+their links (bulk). One bad row and nothing is written.
 
 One row is one guardian link: a student with two guardians appears on two rows with the same 学籍号.
 """
@@ -22,7 +23,6 @@ import json
 import logging
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,6 +55,7 @@ from afterschool.register.normalize import (
     RELATIONS,
     clean_name,
     clean_text,
+    excerpt,
     normalize_bool,
     normalize_gender,
     normalize_grade,
@@ -64,6 +65,7 @@ from afterschool.register.normalize import (
     normalize_student_no,
     split_homeroom,
 )
+from afterschool.register.xlsx_guard import XlsxRefused, XlsxReport, xlsx_inspect
 
 logger = logging.getLogger(__name__)
 
@@ -138,9 +140,15 @@ ROW_NUMBER = "__row__"
 EXAMPLE_STUDENT_NO = "G000000000000000000"
 MAX_ROWS = 50_000
 MAX_COLUMNS = 64
-# An .xlsx is a zip; refuse archives that would unpack to more than this (a "zip bomb").
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A sheet may hold values this far below the last roster row (blank lines, a note) before it is refused.
+_EXTENT_MARGIN_ROWS = 1_000
 _HEADER_SCAN_ROWS = 10
+# No roster value is this long (names stop at 50): a longer cell is refused, naming its row and column.
+MAX_CELL_CHARS = 200
+# Errors kept for the preview, the admin and the command; beyond these they are only counted.
+MAX_ERRORS = 1_000
+# How many of each list (errors, changes, new students, new links) a preview page shows.
+PREVIEW_LIMIT = 200
 
 PRIORITY_EXPORT_WORDS = {
     "is_disabled": "残疾",
@@ -202,7 +210,9 @@ class RosterChange:
     """One change the import makes (or would make), for the preview: a new student, a renamed guardian…"""
 
     row: int
-    kind: str  # "update", or "note" for something kept as it is (new rows are only counted)
+    # "update", "withdraw" (an update that takes away a guardian's permission to pick up), or "note"
+    # for something kept as it is. What is new is listed from the file's lines (``students_added``).
+    kind: str
     subject: str
     detail: str
 
@@ -221,7 +231,15 @@ class RosterResult:
     dry_run: bool = True
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Errors found beyond those in ``errors`` (only the first ``MAX_ERRORS`` are kept), and the number
+    # of rows with any error.
+    errors_omitted: int = 0
+    bad_rows: int = 0
     changes: list[RosterChange] = field(default_factory=list)
+    # What the import adds, as the file's lines: each new student, each new guardian link (the preview
+    # lists them; they are formatted only as far as a page shows them).
+    students_added: list[_Line] = field(default_factory=list)
+    links_added: list[_Line] = field(default_factory=list)
     # What the import keeps although the file says otherwise (a guardian shared with another school).
     notes: list[RosterChange] = field(default_factory=list)
     students_new: int = 0
@@ -262,8 +280,19 @@ class RosterResult:
             counts,
             sorted(str(c) for c in self.changes),
             sorted(str(n) for n in self.notes),
+            [(a.row, a.student_no, a.name, a.grade, a.room) for a in self.students_added],
+            [(a.row, a.student_no, a.mobile, a.relation, a.may_pick_up) for a in self.links_added],
         ]
         return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()
+
+    @property
+    def pickups_withdrawn(self) -> list[RosterChange]:
+        """The updates that take away a guardian's permission to pick up a child (可接送 是→否)."""
+        return [c for c in self.changes if c.kind == "withdraw"]
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_omitted
 
     @property
     def has_changes(self) -> bool:
@@ -280,7 +309,7 @@ class RosterResult:
 
     @property
     def error_rows(self) -> int:
-        return len({e.row for e in self.errors if e.row})
+        return max(self.bad_rows, len({e.row for e in self.errors if e.row}))
 
     def summary(self) -> str:
         return _(
@@ -359,24 +388,25 @@ def _dataset_from_rows(rows: Iterable[tuple[int, Iterable]]) -> tablib.Dataset:
         )
     headers = headers[: last + 1]
     width = len(headers)
-    dataset = tablib.Dataset(headers=[ROW_NUMBER, *[clean_text(h) for h in headers]])
-    count = 0
+    kept = []
+    keep = kept.append
     for number, cells in _chain(remaining, rows):
-        cells = list(cells)
-        if len(cells) < width:
-            cells += [None] * (width - len(cells))
-        elif len(cells) > width:
-            # Cells under no header are ignored (trailing empty cells are common).
-            cells = cells[:width]
-        if all(_blank(c) for c in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
+        # Cells under no header are ignored (trailing empty cells are common); short rows are padded.
+        line = [number, *cells[:width]]
+        if len(line) <= width:
+            line += [None] * (width + 1 - len(line))
+        for cell in line[1:]:
+            if cell is not None and (cell.__class__ is not str or cell.strip()):
+                break
+        else:
+            continue  # a blank row
+        keep(line)
+        if len(kept) > MAX_ROWS:
             raise RosterFileError(
                 _("行数过多：一次最多导入 {n} 行，请分批导入。").format(n=MAX_ROWS)
             )
-        dataset.append([number, *cells])
-    return dataset
+    # Built at once: appending row by row re-validates the whole row each time.
+    return tablib.Dataset(*kept, headers=[ROW_NUMBER, *[clean_text(h) for h in headers]])
 
 
 def _chain(first, rest) -> Iterator:
@@ -384,65 +414,12 @@ def _chain(first, rest) -> Iterator:
     yield from rest
 
 
-def _check_xlsx(data: bytes) -> None:
-    if data.startswith(_OLE_MAGIC):
-        raise RosterFileError(
-            _(
-                "这是旧版 .xls 文件或设置了密码的工作簿，无法读取。请在 Excel 或 WPS 中"
-                "“另存为” .xlsx 格式（不设密码）后再上传。"
-            )
-        )
-    not_xlsx = RosterFileError(
-        _("文件不是有效的 .xlsx 工作簿。请确认它是用 Excel 或 WPS 保存的 .xlsx 文件。")
-    )
-    if not data.startswith(_ZIP_MAGIC):
-        raise not_xlsx
+def _check_xlsx(data: bytes) -> XlsxReport:
+    """Refuse a workbook that calamine cannot open safely (``xlsx_guard``), before it opens it."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_xlsx from None
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise not_xlsx
-    if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED_BYTES:
-        raise RosterFileError(_("工作簿解压后过大，无法导入。请只保留名册工作表后再上传。"))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in infos:
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                _check_sheet_extent(archive, info)
-
-
-# A cell reference beyond the roster's extent: a column after BL (the 64th) or a row after 51,000. The
-# pattern matches nothing in an ordinary sheet, so scanning one costs next to nothing.
-_FAR_CELL = re.compile(
-    rb'<c r="(?:[A-Z]{3}|[C-Z][A-Z]|B[M-Z])[0-9]+"'
-    rb'|<c r="[A-Z]{1,3}(?:[0-9]{6,}|5[1-9][0-9]{3}|[6-9][0-9]{4})"'
-)
-
-
-def _check_sheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse a sheet with content far to the right or far down before calamine sizes its grid to it.
-
-    calamine allocates the rectangle from A1 to the farthest filled cell as it opens a sheet: one cell at
-    XFD1048576 in a 5 KB file would ask for billions of cells and abort the process. An empty styled
-    cell (``<c r="XFD9" s="1"/>``) holds nothing and is let through.
-    """
-    tail = b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            text = tail + chunk
-            for m in _FAR_CELL.finditer(text):
-                end = text.find(b">", m.end())
-                if end != -1 and text[end - 1 : end] == b"/":
-                    continue
-                raise RosterFileError(
-                    _(
-                        "工作表在名册范围之外（{rows} 行、{cols} 列以外）有内容。"
-                        "请删除多余内容后再上传。"
-                    ).format(rows=MAX_ROWS, cols=MAX_COLUMNS)
-                )
-            tail = text[-64:]
+        return xlsx_inspect(data, max_row=MAX_ROWS + _EXTENT_MARGIN_ROWS, max_column=MAX_COLUMNS)
+    except XlsxRefused as e:
+        raise RosterFileError(e.message) from None
 
 
 def decode_csv(data: bytes | str) -> str:
@@ -486,29 +463,40 @@ class RosterXLSX(base_formats.XLSX):
     """
 
     def create_dataset(self, in_stream):
-        from python_calamine import CalamineError, CalamineWorkbook
+        from python_calamine import CalamineWorkbook
 
         data = in_stream if isinstance(in_stream, bytes) else in_stream.read()
         _check_xlsx(data)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheets = [book.get_sheet_by_name(name) for name in book.sheet_names]
-        except (CalamineError, ValueError, OSError) as e:
+            if not sheets:
+                raise RosterFileError(_("文件中没有任何内容。"))
+            chosen = sheets[0]
+            for sheet in sheets:
+                head = sheet.to_python(skip_empty_area=False, nrows=_HEADER_SCAN_ROWS)
+                keys = {_header_key(c) for row in head for c in row if not _blank(c)}
+                if STUDENT_NO in keys and NAME in keys:
+                    chosen = sheet
+                    break
+            # calamine gives "" for an empty cell where openpyxl gave None; the parser treats both
+            # as blank.
+            rows = chosen.to_python(skip_empty_area=False)
+        except RosterFileError:
+            raise
+        except Exception as e:  # any failure of the reader means a file it cannot read
             logger.info("roster: unreadable xlsx: %r", e)
             raise RosterFileError(
                 _("无法打开该 Excel 工作簿，文件可能已损坏。请在 Excel 中重新保存后再上传。")
             ) from None
-        if not sheets:
-            raise RosterFileError(_("文件中没有任何内容。"))
-        chosen = sheets[0]
-        for sheet in sheets:
-            head = sheet.to_python(skip_empty_area=False, nrows=_HEADER_SCAN_ROWS)
-            keys = {_header_key(c) for row in head for c in row if not _blank(c)}
-            if STUDENT_NO in keys and NAME in keys:
-                chosen = sheet
-                break
-        # calamine gives "" for an empty cell where openpyxl gave None; the parser treats both as blank.
-        rows = chosen.to_python(skip_empty_area=False)
+        except BaseException as e:
+            # A Rust panic inside calamine arrives as pyo3's PanicException, a BaseException.
+            if type(e).__name__ != "PanicException":
+                raise
+            logger.warning("roster: calamine panicked on an upload: %r", e)
+            raise RosterFileError(
+                _("无法打开该 Excel 工作簿，文件可能已损坏。请在 Excel 中重新保存后再上传。")
+            ) from None
         return _dataset_from_rows(enumerate(rows, 1))
 
 
@@ -534,7 +522,12 @@ class RosterCSV(base_formats.CSV):
         try:
             return _dataset_from_rows(enumerate(reader, 1))
         except csv.Error:
-            raise RosterFileError(_("CSV 文件格式有误，无法读取。")) from None
+            # An unclosed quote, or a field longer than the csv module reads (128 KB).
+            raise RosterFileError(
+                _("CSV 文件第 {line} 行附近格式有误或内容过长，无法读取。").format(
+                    line=reader.line_num
+                )
+            ) from None
 
 
 ROSTER_FORMATS = {".xlsx": RosterXLSX, ".csv": RosterCSV}
@@ -551,6 +544,13 @@ def roster_format_for(file_name: str) -> type[base_formats.Format]:
     if ext not in ROSTER_FORMATS:
         raise RosterFileError(_("只能导入 .xlsx 或 .csv 文件。"))
     return ROSTER_FORMATS[ext]
+
+
+def roster_file_message(file_name: str, message: str) -> str:
+    """A reason a file cannot be read, naming the file: “名册.xlsx”：…"""
+    if not file_name:
+        return message
+    return _("“{name}”：{message}").format(name=excerpt(file_name, 60), message=message)
 
 
 def roster_check_size(size: int | None) -> None:
@@ -584,10 +584,14 @@ def roster_read(file) -> tablib.Dataset:
     name = os.path.basename(getattr(file, "name", "") or "")
     fmt = roster_format_for(name)
     roster_check_size(getattr(file, "size", None))
-    if hasattr(file, "seek"):
-        file.seek(0)
     limit = settings.ROSTER_UPLOAD_MAX_BYTES
-    data = file.read(limit + 1)
+    try:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+    except (OSError, ValueError) as e:
+        logger.info("roster: cannot read %r: %r", name, e)
+        raise RosterFileError(_("无法读取文件，请重新上传。")) from None
     if isinstance(data, str):
         data = data.encode("utf-8")
     roster_check_size(len(data))
@@ -621,6 +625,16 @@ class _Line:
             PRIORITIES: self.priorities,
         }
 
+    # For the preview's lists of what the import adds.
+    def homeroom_text(self) -> str:
+        return _homeroom_text(self.grade, self.room)
+
+    def masked_mobile(self) -> str:
+        return _masked(self.mobile)
+
+    def relation_text(self) -> str:
+        return _relation_label(self.relation)
+
 
 # Few distinct values per column: normalise each distinct cell once (a 20,000-row sheet has maybe a
 # hundred distinct class names). ``typed`` keeps 1, 1.0 and True apart.
@@ -639,11 +653,12 @@ def _pick_up(value):
 
 
 def _shown(value) -> str:
+    """A bad value as a message shows it: a short excerpt, never the whole cell."""
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M") if value.time() else value.strftime("%Y-%m-%d")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return clean_text(value)
+    return excerpt(value)
 
 
 def _homeroom_text(grade: int, room: int) -> str:
@@ -671,11 +686,35 @@ class _Parser:
         self.school = school
         self.dataset = dataset
         self.errors: list[RowError] = []
+        self.error_count = 0
+        self.error_rows: set[int] = set()
         self.lines: list[_Line] = []
         self.rows = 0
+        # The first line seen for each student, guardian link and mobile: later lines must agree.
+        self.first_of_student: dict[str, _Line] = {}
+        self.first_of_link: dict[tuple[str, str], _Line] = {}
+        self.first_of_mobile: dict[str, _Line] = {}
 
     def error(self, row, column, message):
-        self.errors.append(RowError(row, column, message))
+        # Every error is counted; the first MAX_ERRORS are kept (a file bad on every row of 50,000
+        # would otherwise hold hundreds of thousands of messages).
+        self.error_count += 1
+        if row:
+            self.error_rows.add(row)
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+    def too_long(self, row: int, values: dict) -> None:
+        """Name each cell longer than any roster value can be (such a row is not read further)."""
+        for column, value in values.items():
+            if value.__class__ is str and len(value) > MAX_CELL_CHARS:
+                self.error(
+                    row,
+                    column,
+                    _("内容过长（{n} 个字），每格最多 {limit} 个字：“{v}”。").format(
+                        n=len(value), limit=MAX_CELL_CHARS, v=excerpt(value)
+                    ),
+                )
 
     def parse(self) -> None:
         headers = list(self.dataset.headers or [])
@@ -691,26 +730,45 @@ class _Parser:
         missing = [c for c in REQUIRED_COLUMNS if c not in index]
         for column in missing:
             self.error(None, column, _("缺少此列。请使用导入模板的表头。"))
-        if missing or self.errors:
+        if missing or self.error_count:
             return
         if GRADE not in index:
             index[GRADE] = None
-        get = {c: index.get(c) for c in COLUMNS}
+        get = [(c, index.get(c)) for c in COLUMNS]
         grades = self.school.grade_range
         for position, cells in enumerate(self.dataset, 2):
             row = cells[0] if has_numbers else position
-            values = {c: (cells[i] if i is not None else None) for c, i in get.items()}
-            if all(_blank(v) for v in values.values()):
+            # One pass over the row's cells: its values, whether it is blank, whether a cell is
+            # longer than any roster value (50,000 rows: this loop is the parser's hot path).
+            values = {}
+            blank, long = True, False
+            for column, i in get:
+                value = values[column] = cells[i] if i is not None else None
+                if value is None:
+                    continue
+                if value.__class__ is str:
+                    if len(value) > MAX_CELL_CHARS:
+                        long, blank = True, False
+                    elif blank and value and not value.isspace():
+                        blank = False
+                else:
+                    blank = False
+            if blank:
                 continue
             self.rows += 1
+            if long:
+                self.too_long(row, values)
+                continue
             line = self.parse_row(row, values, grades)
-            if line is not None:
+            # Rows are checked against the rows before them in the same pass, so a file lists
+            # every bad row at once.
+            if line is not None and self.agrees_with_earlier(line):
                 self.lines.append(line)
-        if not self.rows and not self.errors:
+        if not self.rows and not self.error_count:
             self.error(None, None, _("文件中没有学生数据。"))
 
     def parse_row(self, row: int, v: dict, grades: range) -> _Line | None:
-        before = len(self.errors)
+        before = self.error_count
         raw_no = v[STUDENT_NO]
         student_no = normalize_student_no(raw_no)
         if _blank(raw_no):
@@ -804,7 +862,7 @@ class _Parser:
         elif not _blank(v[RELATION]) or not _blank(v[MAY_PICK_UP]):
             self.error(row, GUARDIAN_MOBILE, _("填写了关系或可接送，但没有填写监护人姓名和手机。"))
 
-        if len(self.errors) > before:
+        if self.error_count > before:
             return None
         return _Line(
             row=row,
@@ -879,76 +937,69 @@ class _Parser:
             return None, None
         return final, room
 
-    def cross_check(self) -> None:
+    def agrees_with_earlier(self, line: _Line) -> bool:
         """Rows sharing a 学籍号 must describe the same student; a mobile belongs to one guardian."""
-        first_of_student: dict[str, _Line] = {}
-        first_of_link: dict[tuple[str, str], _Line] = {}
-        first_of_mobile: dict[str, _Line] = {}
-        kept = []
-        for line in self.lines:
-            ok = True
-            first = first_of_student.setdefault(line.student_no, line)
-            if first is not line:
-                a, b = first.student_values(), line.student_values()
-                for column in (NAME, GENDER, HOMEROOM, PRIORITIES):
-                    if a[column] != b[column]:
+        ok = True
+        first = self.first_of_student.setdefault(line.student_no, line)
+        if first is not line:
+            a, b = first.student_values(), line.student_values()
+            for column in (NAME, GENDER, HOMEROOM, PRIORITIES):
+                if a[column] != b[column]:
+                    ok = False
+                    self.error(
+                        line.row,
+                        column,
+                        _(
+                            "与第 {first} 行的学籍号相同（{no}），但填写不一致："
+                            "第 {first} 行是“{a}”，第 {row} 行是“{b}”。"
+                        ).format(
+                            first=first.row,
+                            row=line.row,
+                            no=line.student_no,
+                            a=_student_value_text(column, a[column]),
+                            b=_student_value_text(column, b[column]),
+                        ),
+                    )
+        if line.mobile:
+            same = self.first_of_mobile.setdefault(line.mobile, line)
+            if same.guardian_name != line.guardian_name:
+                ok = False
+                self.error(
+                    line.row,
+                    GUARDIAN_NAME,
+                    _(
+                        "手机号 {mobile} 在第 {first} 行登记为“{a}”，第 {row} 行却是“{b}”；"
+                        "同一手机号只能属于一位监护人。"
+                    ).format(
+                        mobile=line.mobile,
+                        first=same.row,
+                        row=line.row,
+                        a=same.guardian_name,
+                        b=line.guardian_name,
+                    ),
+                )
+            link = self.first_of_link.setdefault((line.student_no, line.mobile), line)
+            if link is not line:
+                for column, a, b in (
+                    (RELATION, link.relation, line.relation),
+                    (MAY_PICK_UP, link.may_pick_up, line.may_pick_up),
+                ):
+                    if a != b:
                         ok = False
+                        shown = (
+                            (_relation_label(a), _relation_label(b))
+                            if column == RELATION
+                            else ("是" if a else "否", "是" if b else "否")
+                        )
                         self.error(
                             line.row,
                             column,
                             _(
-                                "与第 {first} 行的学籍号相同（{no}），但填写不一致："
+                                "与第 {first} 行是同一学生的同一监护人，但填写不一致："
                                 "第 {first} 行是“{a}”，第 {row} 行是“{b}”。"
-                            ).format(
-                                first=first.row,
-                                row=line.row,
-                                no=line.student_no,
-                                a=_student_value_text(column, a[column]),
-                                b=_student_value_text(column, b[column]),
-                            ),
+                            ).format(first=link.row, row=line.row, a=shown[0], b=shown[1]),
                         )
-            if line.mobile:
-                same = first_of_mobile.setdefault(line.mobile, line)
-                if same.guardian_name != line.guardian_name:
-                    ok = False
-                    self.error(
-                        line.row,
-                        GUARDIAN_NAME,
-                        _(
-                            "手机号 {mobile} 在第 {first} 行登记为“{a}”，第 {row} 行却是“{b}”；"
-                            "同一手机号只能属于一位监护人。"
-                        ).format(
-                            mobile=line.mobile,
-                            first=same.row,
-                            row=line.row,
-                            a=same.guardian_name,
-                            b=line.guardian_name,
-                        ),
-                    )
-                link = first_of_link.setdefault((line.student_no, line.mobile), line)
-                if link is not line:
-                    for column, a, b in (
-                        (RELATION, link.relation, line.relation),
-                        (MAY_PICK_UP, link.may_pick_up, line.may_pick_up),
-                    ):
-                        if a != b:
-                            ok = False
-                            shown = (
-                                (_relation_label(a), _relation_label(b))
-                                if column == RELATION
-                                else ("是" if a else "否", "是" if b else "否")
-                            )
-                            self.error(
-                                line.row,
-                                column,
-                                _(
-                                    "与第 {first} 行是同一学生的同一监护人，但填写不一致："
-                                    "第 {first} 行是“{a}”，第 {row} 行是“{b}”。"
-                                ).format(first=link.row, row=line.row, a=shown[0], b=shown[1]),
-                            )
-            if ok:
-                kept.append(line)
-        self.lines = kept
+        return ok
 
 
 # --- Writing students: django-import-export in bulk -------------------------------------------------
@@ -964,9 +1015,10 @@ class _PlannedInstanceLoader(CachedInstanceLoader):
 
 
 class StudentResource(resources.ModelResource):
-    """Writes a school's students in bulk. Rows arrive validated and normalised by ``roster_import``.
+    """Updates a school's students in bulk. Rows arrive validated and normalised by ``roster_import``.
 
-    The dataset holds only new and changed students (the plan has already compared every row), so with
+    The dataset holds only changed students (the plan has already compared every row; new ones are
+    inserted as plain rows), so with
     ``skip_diff`` the resource does no per-row copying; ``skip_row`` still guards against writing an
     unchanged row, comparing with the values the instance was loaded with.
     """
@@ -1119,8 +1171,8 @@ class _Plan:
         for no, line in students.items():
             old = self.existing.get(no)
             if old is None:
-                # New rows are counted, not listed: the preview lists what changes existing records.
                 result.students_new += 1
+                result.students_added.append(line)
                 self.student_rows.append(line)
                 continue
             diffs = []
@@ -1250,6 +1302,7 @@ class _Plan:
             link = self.links.get((student.pk, guardian.pk)) if student and guardian else None
             if link is None:
                 result.links_new += 1
+                result.links_added.append(line)
                 self.new_links.append(line)
             elif link.relation != line.relation or link.may_pick_up != line.may_pick_up:
                 result.links_updated += 1
@@ -1272,7 +1325,12 @@ class _Plan:
                             b=_("是") if line.may_pick_up else _("否"),
                         )
                     )
-                result.changes.append(RosterChange(line.row, "update", subject, "；".join(diffs)))
+                withdrawn = link.may_pick_up and not line.may_pick_up
+                result.changes.append(
+                    RosterChange(
+                        line.row, "withdraw" if withdrawn else "update", subject, "；".join(diffs)
+                    )
+                )
             else:
                 result.links_unchanged += 1
         result.changes.sort(key=lambda c: c.row)
@@ -1292,9 +1350,33 @@ class _Plan:
             self.homerooms.update({(h.grade.number, h.number): h for h in created})
 
         students = {no: s.pk for no, s in self.existing.items()}
-        if self.student_rows:
+        # New students go in as plain rows (COPY on PostgreSQL), like guardians and links: through the
+        # resource below each new row cost as much as reading and checking it.
+        added = [line for line in self.student_rows if line.student_no not in self.existing]
+        if added:
+            now = timezone.now()
+            rows = [
+                (
+                    school.pk,
+                    line.student_no,
+                    line.name,
+                    line.gender,
+                    self.homerooms[(line.grade, line.room)].pk,
+                    Student.Status.ENROLLED,
+                    *(f in line.priorities for f in Student.PRIORITY_FIELDS),
+                    now,
+                    now,
+                )
+                for line in added
+            ]
+            columns = ["school_id", "student_no", "name", "gender", "homeroom_id", "status"]
+            columns += [*Student.PRIORITY_FIELDS, "created_at", "updated_at"]
+            ids = insert_rows(Student, columns, rows, return_ids=True)
+            students.update({line.student_no: pk for line, pk in zip(added, ids, strict=True)})
+        changed_rows = [line for line in self.student_rows if line.student_no in self.existing]
+        if changed_rows:
             dataset = tablib.Dataset(headers=StudentResource.dataset_headers())
-            for line in self.student_rows:
+            for line in changed_rows:
                 dataset.append(
                     [
                         line.student_no,
@@ -1440,15 +1522,15 @@ def _roster_import(
         try:
             dataset = roster_read(dataset_or_file)
         except RosterFileError as e:
-            result.errors.append(RowError(None, None, e.message))
+            result.errors.append(RowError(None, None, roster_file_message(file_name, e.message)))
             return result
 
     parser = _Parser(school, dataset)
     parser.parse()
-    if not parser.errors:
-        parser.cross_check()
     result.rows = parser.rows
     result.errors = sorted(parser.errors, key=_error_order)
+    result.errors_omitted = parser.error_count - len(parser.errors)
+    result.bad_rows = len(parser.error_rows)
     try:
         with transaction.atomic():
             if not dry_run and not result.errors:
@@ -1525,6 +1607,7 @@ def _log(result: RosterResult, by) -> None:
         homerooms_new=result.homerooms_new,
         # The first changes, for the record; pickup permissions are each an entry of their own.
         changes=[str(c) for c in result.changes[:200]],
+        pickups_withdrawn=[str(c) for c in result.pickups_withdrawn[:200]],
         notes=[str(n) for n in result.notes[:200]],
     )
 
@@ -1781,19 +1864,44 @@ def roster_admin_result(roster: RosterResult) -> Result:
     result.total_rows = roster.rows
     if roster.errors:
         result.diff_headers = []
-        for error in roster.errors:
+        for error in roster.errors[:PREVIEW_LIMIT]:
             key = error.column or NON_FIELD_ERRORS
             result.append_invalid_row(error.row or "-", {}, ValidationError({key: [error.message]}))
+        more = roster.error_count - min(len(roster.errors), PREVIEW_LIMIT)
+        if more > 0:
+            result.append_invalid_row(
+                "-",
+                {},
+                ValidationError({NON_FIELD_ERRORS: [_("还有 {n} 处错误未列出。").format(n=more)]}),
+            )
         return result
     result.diff_headers = [_("行"), _("对象"), _("变化")]
-    for change in roster.changes:
+    limit = PREVIEW_LIMIT
+    for change in roster.changes[:limit]:
         row = RowResult()
-        row.import_type = (
-            RowResult.IMPORT_TYPE_NEW if change.kind == "new" else RowResult.IMPORT_TYPE_UPDATE
-        )
+        row.import_type = RowResult.IMPORT_TYPE_UPDATE
         row.diff = [change.row, change.subject, change.detail]
         result.append_row_result(row)
-    for note in roster.notes:
+    for line in roster.students_added[:limit]:
+        row = RowResult()
+        row.import_type = RowResult.IMPORT_TYPE_NEW
+        row.diff = [line.row, f"{line.student_no} {line.name}", line.homeroom_text()]
+        result.append_row_result(row)
+    for line in roster.links_added[:limit]:
+        row = RowResult()
+        row.import_type = RowResult.IMPORT_TYPE_NEW
+        row.diff = [
+            line.row,
+            f"{line.student_no} {line.name}",
+            _("新增监护人 {name}（{relation}，{mobile}），可接送：{pick_up}").format(
+                name=line.guardian_name,
+                relation=line.relation_text(),
+                mobile=line.masked_mobile(),
+                pick_up=_("是") if line.may_pick_up else _("否"),
+            ),
+        ]
+        result.append_row_result(row)
+    for note in roster.notes[:limit]:
         # Shown as skipped: the file's value is not applied.
         row = RowResult()
         row.import_type = RowResult.IMPORT_TYPE_SKIP

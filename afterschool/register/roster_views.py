@@ -9,6 +9,7 @@ nothing and shows the new preview instead.
 
 import contextlib
 import secrets
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -28,12 +29,15 @@ from import_export.tmp_storages import MediaStorage
 
 from afterschool.register import permissions, selectors
 from afterschool.register.models import School
+from afterschool.register.params import token_param
 from afterschool.register.roster import (
     ADMIN_FORMATS,
+    PREVIEW_LIMIT,
     ROSTER_UPLOAD_FOLDER,
     RosterFileError,
     roster_check_size,
     roster_export,
+    roster_file_message,
     roster_format_for,
     roster_import,
     roster_sniff,
@@ -43,6 +47,39 @@ from afterschool.register.roster import (
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "roster_upload"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The first ``PREVIEW_LIMIT`` of a list, and how many more there are: the page stays small."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def _shown(items: list, total: int | None = None) -> _Shown:
+    return _Shown(items[:PREVIEW_LIMIT], len(items) if total is None else total)
+
+
+def _preview(request, school, result, token: str):
+    """The preview page: the counts, every error (up to a limit), and who is added, changed or loses
+    the permission to pick up."""
+    context = {
+        "school": school,
+        "result": result,
+        "token": token,
+        "errors": _shown(result.errors, result.error_count),
+        "withdrawn": _shown(result.pickups_withdrawn),
+        "changes": _shown(result.changes),
+        "students_added": _shown(result.students_added),
+        "links_added": _shown(result.links_added),
+        "notes": _shown(result.notes),
+    }
+    return render(request, "register/roster_preview.html", context)
 
 
 class RosterUploadStorage(MediaStorage):
@@ -76,7 +113,7 @@ class RosterUploadForm(forms.Form):
             roster_format_for(upload.name)
             roster_check_size(upload.size)
         except RosterFileError as e:
-            raise forms.ValidationError(e.message) from None
+            raise forms.ValidationError(roster_file_message(upload.name, e.message)) from None
         return upload
 
 
@@ -97,7 +134,7 @@ class RosterAdminImportForm(ImportForm):
                 roster_sniff(upload.name, upload.read())
                 upload.seek(0)
             except RosterFileError as e:
-                self.add_error("import_file", e.message)
+                self.add_error("import_file", roster_file_message(upload.name, e.message))
             else:
                 if ADMIN_FORMATS[int(choice)] is not expected:
                     self.add_error("format", _("所选格式与文件扩展名不符。"))
@@ -171,11 +208,7 @@ def roster_import_view(request, school_pk):
         token = (
             _keep_upload(request, school.pk, upload, data, result.fingerprint) if result.ok else ""
         )
-        return render(
-            request,
-            "register/roster_preview.html",
-            {"school": school, "result": result, "token": token},
-        )
+        return _preview(request, school, result, token)
     return render(request, "register/roster_import.html", {"school": school, "form": form})
 
 
@@ -185,7 +218,7 @@ def roster_import_confirm(request, school_pk):
     """Import the file shown in the preview, kept since the upload."""
     school = _managed_school_or_404(request, school_pk)
     pending = _pending_uploads(request).get(str(school.pk))
-    token = request.POST.get("token", "")
+    token = token_param(request.POST, "token")
     if not pending or not token or not secrets.compare_digest(pending["token"], token):
         messages.error(request, _("预览已过期，请重新上传名册。"))
         return redirect("school:roster-import", school_pk=school.pk)
@@ -207,11 +240,7 @@ def roster_import_confirm(request, school_pk):
         # The register changed since the preview: the new plan may be confirmed in its turn. Other
         # failures (a concurrent import, a file now invalid) show what is wrong, with no confirm.
         token = _new_token(request, school.pk, result.fingerprint) if result.stale else ""
-        return render(
-            request,
-            "register/roster_preview.html",
-            {"school": school, "result": result, "token": token},
-        )
+        return _preview(request, school, result, token)
     _forget_upload(request, school.pk)
     messages.success(request, _("名册已导入。") + result.summary())
     return redirect("school:dashboard", school_pk=school.pk)

@@ -28,6 +28,7 @@ from afterschool.register.forms import (
     apply_service_errors,
 )
 from afterschool.register.models import School
+from afterschool.register.params import int_param, text_param
 
 
 @login_required
@@ -74,7 +75,9 @@ def activate(request):
     so it stays out of the browser's history, the Referer of the next request and the access logs after this one.
     """
     if request.method == "GET" and "code" in request.GET:
-        code = services.normalize_invitation_code(request.GET["code"])[:20]
+        code = services.normalize_invitation_code(text_param(request.GET, "code", max_length=32))[
+            :20
+        ]
         request.session[ACTIVATION_CODE_SESSION_KEY] = code
         return redirect("accounts:activate")
     logged_in = request.user.is_authenticated
@@ -163,7 +166,7 @@ def student_list(request, school_pk):
     students = selectors.student_list(
         request.user, school=school, grade=grade, homeroom=homeroom, query=query
     )
-    page = Paginator(students, 50).get_page(request.GET.get("page"))
+    page = Paginator(students, 50).get_page(int_param(request.GET, "page"))
     return render(
         request,
         "register/student_list.html",
@@ -582,11 +585,11 @@ def audit_list(request, school_pk):
     """The school's trail, newest first: who did what and when, each entry a sentence."""
     school = selectors.school_get(request.user, school_pk)
     actions = audit_action_choices()
-    action = request.GET.get("action", "")
+    action = text_param(request.GET, "action", max_length=60)
     if action not in dict(actions):
         action = ""
     entries = selectors.audit_entries_for_school(school=school, action=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(int_param(request.GET, "page"))
     rows = [{"entry": e, "sentence": audit_sentence(e)} for e in page]
     return render(
         request,

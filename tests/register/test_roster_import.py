@@ -261,12 +261,26 @@ def test_reimport_writes_nothing_but_the_audit_entry(school):
     assert len(writes) == 1 and "audit" in writes[0].lower()
 
 
-def test_a_database_error_while_inserting_students_imports_nothing(school, monkeypatch):
-    # given a database that refuses the students' insert (the resource wraps the error)
-    def refuse(objects, **kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+def _refuse_students(error):
+    """``insert_rows`` that fails on the students' insert, as a database or a bug would."""
+    from afterschool.register import roster
 
-    monkeypatch.setattr("afterschool.register.roster.insert_objects", refuse)
+    real = roster.insert_rows
+
+    def insert_rows(model, *args, **kwargs):
+        if model is Student:
+            raise error
+        return real(model, *args, **kwargs)
+
+    return insert_rows
+
+
+def test_a_database_error_while_inserting_students_imports_nothing(school, monkeypatch):
+    # given a database that refuses the new students' insert
+    monkeypatch.setattr(
+        "afterschool.register.roster.insert_rows",
+        _refuse_students(IntegrityError("duplicate key value violates unique constraint")),
+    )
     # when the roster is imported
     result = run(school, xlsx_file(student_rows(3)))
     # then nothing is saved, grades and homerooms included, and the admin is told so
@@ -279,16 +293,48 @@ def test_a_database_error_while_inserting_students_imports_nothing(school, monke
     assert not AuditEntry.objects.filter(action="register.roster_import").exists()
 
 
+def test_a_database_error_while_updating_students_imports_nothing(school, monkeypatch):
+    # given a changed student, and a database that refuses the update (the resource wraps the error)
+    StudentFactory(school=school, student_no="G0001", name="旧名")
+
+    def refuse(self):
+        raise IntegrityError("could not serialize access")
+
+    monkeypatch.setattr(
+        "afterschool.register.roster.StudentResource.get_bulk_update_fields", refuse
+    )
+    result = run(school, xlsx_file([row(学籍号="G0001", 姓名="新名"), row(学籍号="G0002")]))
+    assert not result.saved
+    assert "保存时发生冲突（可能有人同时在修改名册），没有导入任何数据。请稍后重试。" in messages(
+        result
+    )
+    assert Student.objects.get().name == "旧名" and counts() == (1, 0, 0)
+
+
+def test_an_error_in_writing_students_that_is_not_the_databases_is_raised(school, monkeypatch):
+    # a bug is raised, not reported to the admin as a conflict
+    monkeypatch.setattr(
+        "afterschool.register.roster.insert_rows", _refuse_students(ValueError("a bug"))
+    )
+    with pytest.raises(ValueError, match="a bug"):
+        run(school, xlsx_file(student_rows(1)))
+    assert counts() == (0, 0, 0)
+
+
 def test_an_error_inside_the_students_resource_that_is_not_the_databases_is_raised(
     school, monkeypatch
 ):
-    def broken(objects, **kwargs):
+    StudentFactory(school=school, student_no="G0001", name="旧名")
+
+    def broken(self):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("afterschool.register.roster.insert_objects", broken)
+    monkeypatch.setattr(
+        "afterschool.register.roster.StudentResource.get_bulk_update_fields", broken
+    )
     with pytest.raises(import_export_exceptions.ImportError):
-        run(school, xlsx_file(student_rows(1)))
-    assert counts() == (0, 0, 0)
+        run(school, xlsx_file([row(学籍号="G0001", 姓名="新名")]))
+    assert Student.objects.get().name == "旧名"
 
 
 def test_a_plan_changed_since_the_preview_is_not_written(school, admin_user):
@@ -417,16 +463,21 @@ def test_a_guardian_of_this_schools_children_only_is_renamed_as_the_roster_says(
 
 def test_the_preview_does_not_tell_that_a_mobile_is_registered_at_another_school(school):
     # given a guardian known only through another school, under the same name this school uses
-    GuardianshipFactory(
+    link = GuardianshipFactory(
         student=StudentFactory(school=SchoolFactory(district=school.district)),
         guardian=GuardianFactory(name="张伟", mobile="13800000009", district=school.district),
     )
-    known = run(school, xlsx_file([row(学籍号="G0001", 监护人手机="13800000009")]), dry_run=True)
-    unknown = run(school, xlsx_file([row(学籍号="G0001", 监护人手机="13800000010")]), dry_run=True)
-    # then the preview reads exactly as for a mobile nobody registered
+    rows = [row(学籍号="G0001", 监护人手机="13800000009")]
+    known = run(school, xlsx_file(rows), dry_run=True)
+    # when nobody had registered that mobile
+    link.delete()
+    link.guardian.delete()
+    unknown = run(school, xlsx_file(rows), dry_run=True)
+    # then the preview reads exactly the same
     assert known.summary() == unknown.summary()
     assert known.guardians_new == 1
     assert (known.changes, known.notes) == ([], [])
+    assert known.links_added == unknown.links_added
     assert known.fingerprint == unknown.fingerprint
 
 

@@ -147,3 +147,23 @@ def test_a_term_posted_back_unchanged_saves(client):
         datetime.date(2027, 1, 22),
     )
     assert term.calendar_days.count() == 9
+
+
+def test_a_bad_calendar_line_is_shown_as_an_excerpt(client):
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    response = _post(client, school, holidays="放" * 3000)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "放" * 40 + "…" in page and "放" * 41 + "”" not in page
+    assert not Term.objects.exists()
+
+
+def test_a_calendar_pasted_far_beyond_a_years_holidays_is_refused_unparsed(client):
+    school = SchoolFactory()
+    client.force_login(school_admin(school))
+    lines = "\n".join(["2026-10-01~2026-11-29 假期"] * 20_000)  # 1.2 million days if parsed
+    response = _post(client, school, holidays=lines)
+    assert response.status_code == 200
+    assert response.context["form"].errors["holidays"]
+    assert not Term.objects.exists()

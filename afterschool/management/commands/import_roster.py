@@ -33,18 +33,24 @@ class Command(BaseCommand):
                 raise CommandError(f"没有用户名为 {user} 的用户。")
         if not os.path.isfile(path):
             raise CommandError(f"找不到文件：{path}")
-        with open(path, "rb") as handle:
-            result = roster_import(
-                school=school_obj,
-                dataset_or_file=File(handle, name=os.path.basename(path)),
-                by=by,
-                dry_run=dry_run,
-            )
+        name = os.path.basename(path)
+        try:
+            with open(path, "rb") as handle:
+                result = roster_import(
+                    school=school_obj,
+                    dataset_or_file=File(handle, name=name),
+                    by=by,
+                    dry_run=dry_run,
+                )
+        except OSError as e:
+            raise CommandError(f"“{name}”：无法读取文件（{e.strerror or e}）。") from None
         for error in result.errors:
             self.stderr.write(str(error))
+        if result.errors_omitted:
+            self.stderr.write(f"还有 {result.errors_omitted} 处错误未列出。")
         if result.errors:
             raise CommandError(
-                f"发现 {len(result.errors)} 处错误（涉及 {result.error_rows} 行），没有导入任何数据。"
+                f"发现 {result.error_count} 处错误（涉及 {result.error_rows} 行），没有导入任何数据。"
             )
         for change in result.changes:
             self.stdout.write(str(change))
