@@ -19,13 +19,13 @@ from afterschool.register.models import (
     InvitationCode,
     Role,
     School,
+    StaffInvitation,
     Student,
     TeachingAssignment,
     Term,
     TermDay,
     User,
 )
-from afterschool.register.models_staff import StaffInvitation
 
 
 class RoleInline(admin.TabularInline):

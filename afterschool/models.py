@@ -1,19 +1,4 @@
-"""The site app's models live in its modules; Django finds them here."""
+"""The register's models live in ``afterschool/register/models/``; Django finds them here (app label
+``afterschool``)."""
 
-from afterschool.register.models import (  # noqa: F401
-    AuditEntry,
-    District,
-    Grade,
-    Guardian,
-    Guardianship,
-    Homeroom,
-    InvitationCode,
-    Role,
-    School,
-    Student,
-    TeachingAssignment,
-    Term,
-    TermDay,
-    User,
-)
-from afterschool.register.models_staff import StaffInvitation  # noqa: F401
+from afterschool.register.models import *  # noqa: F403

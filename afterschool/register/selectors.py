@@ -16,10 +16,10 @@ from afterschool.register.models import (
     InvitationCode,
     Role,
     School,
+    StaffInvitation,
     Student,
     TermDay,
 )
-from afterschool.register.models_staff import StaffInvitation
 
 Kind = Role.Kind
 

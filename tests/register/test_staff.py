@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from afterschool.register.models import AuditEntry, Role, User
-from afterschool.register.models_staff import StaffInvitation
+from afterschool.register.models import AuditEntry, Role, StaffInvitation, User
 from tests.factories import (
     HomeroomFactory,
     SchoolFactory,

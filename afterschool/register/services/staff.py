@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from afterschool.register import audit_entries
 from afterschool.register.audit import audit_record
-from afterschool.register.models import Homeroom, Role, School, mask_mobile
-from afterschool.register.models_staff import StaffInvitation
+from afterschool.register.models import Homeroom, Role, School, StaffInvitation, mask_mobile
 from afterschool.register.normalize import normalize_mobile
 from afterschool.register.services.invitations import (
     _new_code,

@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from afterschool.register.models import Role, School, mask_mobile
+from afterschool.register.models.accounts import School
+from afterschool.register.models.people import mask_mobile
+from afterschool.register.models.roles import Role
 
 
 class StaffInvitationQuerySet(models.QuerySet):
