@@ -263,9 +263,9 @@ def test_reimport_writes_nothing_but_the_audit_entry(school):
 
 def _refuse_students(error):
     """``insert_rows`` that fails on the students' insert, as a database or a bug would."""
-    from afterschool.register import roster
+    from afterschool.register.roster import plan
 
-    real = roster.insert_rows
+    real = plan.insert_rows
 
     def insert_rows(model, *args, **kwargs):
         if model is Student:
@@ -278,7 +278,7 @@ def _refuse_students(error):
 def test_a_database_error_while_inserting_students_imports_nothing(school, monkeypatch):
     # given a database that refuses the new students' insert
     monkeypatch.setattr(
-        "afterschool.register.roster.insert_rows",
+        "afterschool.register.roster.plan.insert_rows",
         _refuse_students(IntegrityError("duplicate key value violates unique constraint")),
     )
     # when the roster is imported
@@ -314,7 +314,7 @@ def test_a_database_error_while_updating_students_imports_nothing(school, monkey
 def test_an_error_in_writing_students_that_is_not_the_databases_is_raised(school, monkeypatch):
     # a bug is raised, not reported to the admin as a conflict
     monkeypatch.setattr(
-        "afterschool.register.roster.insert_rows", _refuse_students(ValueError("a bug"))
+        "afterschool.register.roster.plan.insert_rows", _refuse_students(ValueError("a bug"))
     )
     with pytest.raises(ValueError, match="a bug"):
         run(school, xlsx_file(student_rows(1)))
