@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from afterschool.register import services
-from afterschool.register.demo import demo_district_build
+from afterschool.demo import demo_build
 from afterschool.register.models import Homeroom, School, Student, User
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def policy(response) -> dict[str, list[str]]:
 
 @pytest.fixture
 def demo():
-    return demo_district_build(size="small", password="afterschool-demo")
+    return demo_build(size="small", password="afterschool-demo")
 
 
 def _pages(role: str) -> list[str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from afterschool.register.demo import demo_district_build
+from afterschool.demo import demo_build
 from afterschool.register.models import Guardian, Student
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture
 def demo():
-    return demo_district_build(size="small", password="afterschool-demo")
+    return demo_build(size="small", password="afterschool-demo")
 
 
 def test_the_messy_sample_imports_cleanly_and_only_once(demo, capsys):

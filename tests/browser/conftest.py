@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from afterschool.register.demo import demo_district_build
+from afterschool.demo import demo_build
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a
 # running loop unless told that this is deliberate. The test code never shares a connection with it.
@@ -64,7 +64,7 @@ def demo(transactional_db, live_server):
     Built per test: ``transactional_db`` empties the tables after each test, and the small demo takes
     a fraction of a second.
     """
-    return demo_district_build(size="small", password=DEMO_PASSWORD)
+    return demo_build(size="small", password=DEMO_PASSWORD)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from afterschool.register import services
-from afterschool.register.demo import demo_district_build
+from afterschool.demo import demo_build
 from afterschool.register.models import Grade, Guardianship, Homeroom, School, Student, User
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def crumbs(html: str) -> list[dict]:
 
 @pytest.fixture
 def demo():
-    demo_district_build(size="small", password="afterschool-demo")
+    demo_build(size="small", password="afterschool-demo")
     school = School.objects.get(code="demo-primary")
     homeroom = Homeroom.objects.get(head_teacher__username="demo-teacher", school=school)
     student = Student.objects.filter(homeroom=homeroom).first()

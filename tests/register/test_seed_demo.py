@@ -12,7 +12,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from afterschool.register.demo import _term_dates, demo_district_build
+from afterschool.register.demo import demo_district_build
+from afterschool.register.demo.write import _term_dates
 from afterschool.register.models import (
     District,
     Grade,

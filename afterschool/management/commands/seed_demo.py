@@ -1,26 +1,11 @@
-"""``manage.py seed_demo``: the demo district and its four accounts (development only)."""
+"""``manage.py seed_demo``: the demo district, app by app (``afterschool.demo``), and its accounts (development only)."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from afterschool.register.demo import demo_district_build
-
-CREATED_LABELS = {
-    "district": "区县",
-    "schools": "学校",
-    "terms": "学期",
-    "term_days": "校历调整",
-    "grades": "年级",
-    "homerooms": "班级",
-    "users": "账号",
-    "roles": "角色",
-    "teaching_assignments": "任课安排",
-    "students": "学生",
-    "guardians": "监护人",
-    "guardianships": "监护关系",
-}
+from afterschool.demo import demo_build
 
 
 class Command(BaseCommand):
@@ -44,10 +29,11 @@ class Command(BaseCommand):
                 "（afterschool.settings.dev），生产环境不定义该设置。"
             )
         started = time.monotonic()
-        summary = demo_district_build(size="small" if small else "full", password=password)
+        build = demo_build(size="small" if small else "full", password=password)
         elapsed = time.monotonic() - started
+        summary = build.register
 
-        made = [f"{CREATED_LABELS[k]} {n}" for k, n in summary.created.items() if n]
+        made = [f"{label} {n}" for label, n in build.created.items() if n]
         if made:
             self.stdout.write(self.style.SUCCESS("已创建：" + "，".join(made)))
         else:
