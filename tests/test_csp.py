@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from afterschool.register import services
 from afterschool.demo import demo_build
+from afterschool.register import services
 from afterschool.register.models import Homeroom, School, Student, User
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from afterschool.register import services
 from afterschool.demo import demo_build
+from afterschool.register import services
 from afterschool.register.models import Grade, Guardianship, Homeroom, School, Student, User
 
 pytestmark = pytest.mark.django_db
