@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
-from afterschool.register import roster, roster_views
+from afterschool.register import roster
 from afterschool.register.audit import audit_sentence
 from afterschool.register.models import (
     AuditEntry,
@@ -26,6 +26,7 @@ from afterschool.register.models import (
     TermDay,
     User,
 )
+from afterschool.register.views import roster as roster_views
 
 
 class RoleInline(admin.TabularInline):
@@ -145,7 +146,7 @@ class StudentAdmin(ImportMixin, admin.ModelAdmin):
     resource_classes = [roster.RosterResource]
     import_form_class = roster_views.RosterAdminImportForm
     confirm_form_class = roster_views.RosterAdminConfirmForm
-    tmp_storage_class = "afterschool.register.roster_views.RosterUploadStorage"
+    tmp_storage_class = "afterschool.register.views.roster.RosterUploadStorage"
     # roster_import records the import in the audit trail; one summary, not a log entry per row.
     skip_admin_log = True
 

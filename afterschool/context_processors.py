@@ -12,13 +12,13 @@ def navigation(request):
         return {}
     items = []
     if permissions.is_school_admin(user):
-        items += [(_("学校"), reverse("school:home"))]
+        items += [(_("学校"), reverse("home:school-default"))]
     if permissions.is_teacher(user):
-        items.append((_("今日"), reverse("teacher:today")))
+        items.append((_("今日"), reverse("home:teacher-today")))
     if permissions.is_parent(user):
-        items.append((_("我的孩子"), reverse("family:home")))
+        items.append((_("我的孩子"), reverse("home:family-home")))
     if permissions.is_bureau(user):
-        items.append((_("全区概览"), reverse("reports:bureau-overview")))
+        items.append((_("全区概览"), reverse("home:bureau-overview")))
     path = request.path
     return {
         "nav_items": [

@@ -56,17 +56,17 @@ def _pages(role: str) -> list[str]:
     if role == "demo-admin":
         services.invitation_code_issue(students=[student], by=None)
         return [
-            reverse("school:dashboard", kwargs={"school_pk": school.pk}),
+            reverse("home:school-dashboard", kwargs={"school_pk": school.pk}),
             reverse("school:student-list", kwargs={"school_pk": school.pk}),
             reverse("school:student-detail", kwargs={"pk": student.pk}),
             reverse("school:homeroom-detail", kwargs={"pk": homeroom.pk}),
-            reverse("school:homeroom-letters", kwargs={"pk": homeroom.pk}),
+            reverse("school:homeroom-letters-print", kwargs={"pk": homeroom.pk}),
             reverse("school:staff-list", kwargs={"school_pk": school.pk}),
             reverse("school:term-update", kwargs={"school_pk": school.pk, "pk": term.pk}),
             reverse("school:audit-list", kwargs={"school_pk": school.pk}),
             reverse("school:roster-import", kwargs={"school_pk": school.pk}),
         ]
-    return [reverse("home")]
+    return [reverse("home:index")]
 
 
 @pytest.mark.parametrize("role", ["demo-admin", "demo-teacher", "demo-parent", "demo-bureau"])

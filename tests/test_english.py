@@ -78,7 +78,7 @@ def test_the_school_dashboard_is_english_after_choosing_english(client):
     TermFactory(school=school, start_date="2026-09-01", end_date="2027-01-22")
     client.force_login(school_admin(school))
     response = _english_client(client).get(
-        reverse("school:dashboard", kwargs={"school_pk": school.pk})
+        reverse("home:school-dashboard", kwargs={"school_pk": school.pk})
     )
     assert response.status_code == 200
     assert response["Content-Language"] == "en"
@@ -99,7 +99,9 @@ def test_without_a_choice_the_pages_stay_chinese(client):
 
     school = SchoolFactory()
     client.force_login(school_admin(school))
-    text = client.get(reverse("school:dashboard", kwargs={"school_pk": school.pk})).content.decode()
+    text = client.get(
+        reverse("home:school-dashboard", kwargs={"school_pk": school.pk})
+    ).content.decode()
     assert "在读学生" in text
     assert "Enrolled students" not in text
 

@@ -34,7 +34,7 @@ def letters(client):
     services.invitation_code_issue(students=[student], by=None)
     client.force_login(school_admin(school))
     return lambda: client.get(
-        reverse("school:homeroom-letters", kwargs={"pk": homeroom.pk})
+        reverse("school:homeroom-letters-print", kwargs={"pk": homeroom.pk})
     ).content.decode()
 
 
@@ -69,13 +69,13 @@ def test_a_declared_feature_appears_on_the_letter_and_the_family_home(
     assert "为孩子请假" in letters()
     student = StudentFactory()
     client.force_login(parent_of(student))
-    assert "为孩子请假" in client.get(reverse("family:home")).content.decode()
+    assert "为孩子请假" in client.get(reverse("home:family-home")).content.decode()
 
 
 def test_the_family_home_lists_what_a_parent_can_do(client):
     student = StudentFactory()
     client.force_login(parent_of(student))
-    page = client.get(reverse("family:home")).content.decode()
+    page = client.get(reverse("home:family-home")).content.decode()
     for feature in features.features_for(features.PARENT):
         assert str(feature.text) in page
     for word in NOT_YET:
@@ -104,7 +104,7 @@ def today_page(client, monkeypatch):
             for day, note in [(datetime.date(2026, 10, 13), "运动会")]:
                 TermDay.objects.create(term=made, date=day, kind=TermDay.Kind.HOLIDAY, note=note)
         client.force_login(user)
-        return client.get(reverse("teacher:today")).content.decode()
+        return client.get(reverse("home:teacher-today")).content.decode()
 
     return page
 

@@ -11,7 +11,7 @@ def test_an_english_browser_still_gets_chinese_dates(client):
     TermFactory(school=school, start_date="2026-09-01", end_date="2027-01-22")
     client.force_login(school_admin(school))
     page = client.get(
-        reverse("school:dashboard", kwargs={"school_pk": school.pk}),
+        reverse("home:school-dashboard", kwargs={"school_pk": school.pk}),
         HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
     )
     assert "2026年9月1日" in page.content.decode()

@@ -63,13 +63,13 @@ def can_manage_student(user, student) -> bool:
 def home_url_name(user) -> str:
     """Where a user lands after logging in: the home of their most central role."""
     if is_school_admin(user):
-        return "school:home"
+        return "home:school-default"
     if is_bureau(user):
-        return "reports:bureau-overview"
+        return "home:bureau-overview"
     if is_teacher(user):
-        return "teacher:today"
+        return "home:teacher-today"
     if is_parent(user):
-        return "family:home"
+        return "home:family-home"
     return "accounts:no-role"
 
 

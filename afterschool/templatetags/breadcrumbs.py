@@ -35,16 +35,16 @@ def school_trail(
     reads_school = permissions.can_view_school(user, school)
     if reads_school:
         if not permissions.is_school_admin(user, school):
-            trail.append((_("全区概览"), reverse("reports:bureau-overview")))
+            trail.append((_("全区概览"), reverse("home:bureau-overview")))
         if not at_school:
             trail.append(
-                (school.name, reverse("school:dashboard", kwargs={"school_pk": school.pk}))
+                (school.name, reverse("home:school-dashboard", kwargs={"school_pk": school.pk}))
             )
         if section:
             label, name = SECTIONS[section]
             trail.append((label, reverse(name, kwargs={"school_pk": school.pk})))
     elif permissions.is_teacher(user):
-        trail.append((_("今日"), reverse("teacher:today")))
+        trail.append((_("今日"), reverse("home:teacher-today")))
     if student is not None:
         homeroom = student.homeroom
     if homeroom is not None:

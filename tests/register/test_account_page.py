@@ -29,7 +29,7 @@ def _set_email(client, email, password=PASSWORD):
 def test_the_navbar_name_opens_the_account_page_which_links_to_password_change(client):
     user = teacher(SchoolFactory(), full_name="李老师", username="li-laoshi", mobile="13811112222")
     client.force_login(user)
-    home = client.get(reverse("teacher:today")).content.decode()
+    home = client.get(reverse("home:teacher-today")).content.decode()
     assert f'href="{URL}"' in home
     page = client.get(URL).content.decode()
     assert "李老师" in page and "li-laoshi" in page and "13811112222" in page

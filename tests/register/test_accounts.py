@@ -32,7 +32,7 @@ def test_login_with_username_lands_on_the_school_dashboard(client):
         reverse("accounts:login"), {"username": admin.username, "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse(
-        "school:dashboard", kwargs={"school_pk": school.pk}
+        "home:school-dashboard", kwargs={"school_pk": school.pk}
     )
 
 
@@ -45,14 +45,14 @@ def test_login_with_mobile_number_in_any_format(client):
         follow=True,
     )
     assert response.wsgi_request.user == parent
-    assert response.redirect_chain[-1][0] == reverse("family:home")
+    assert response.redirect_chain[-1][0] == reverse("home:family-home")
 
 
 @pytest.mark.parametrize(
     ("make_user", "home"),
     [
-        (lambda s: teacher(s), "teacher:today"),
-        (lambda s: bureau_staff(s.district), "reports:bureau-overview"),
+        (lambda s: teacher(s), "home:teacher-today"),
+        (lambda s: bureau_staff(s.district), "home:bureau-overview"),
         (lambda s: UserFactory(), "accounts:no-role"),
     ],
 )
@@ -127,7 +127,7 @@ def test_parent_activates_with_code_and_mobile_and_sees_the_child(client):
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("family:home")
+    assert response.redirect_chain[-1][0] == reverse("home:family-home")
     assert student.name in response.content.decode()
     guardian.refresh_from_db()
     assert guardian.user.username == "13700000001"
@@ -244,7 +244,7 @@ def test_logged_in_parent_adds_a_second_child(client):
     client.post(reverse("accounts:activate"), {"code": second.code, "mobile": guardian.mobile})
     second.refresh_from_db()
     assert second.state == InvitationCode.State.USED
-    home = client.get(reverse("family:home")).content.decode()
+    home = client.get(reverse("home:family-home")).content.decode()
     assert student.name in home and sibling.name in home
 
 

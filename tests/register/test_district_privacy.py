@@ -140,7 +140,7 @@ def test_another_districts_parent_binds_this_districts_record_only_themselves(cl
     client.force_login(world.a_parent)
     client.post(reverse("accounts:activate"), {"code": code.code, "mobile": MOBILE})
     # then she sees both children, and B's page shows B's record activated, under B's name
-    home = client.get(reverse("family:home")).content.decode()
+    home = client.get(reverse("home:family-home")).content.decode()
     assert "甲区孩子" in home and "乙区孩子" in home
     client.force_login(world.b_admin)
     page = client.get(detail).content.decode()
@@ -283,7 +283,7 @@ def test_no_page_the_bureau_opens_shows_a_full_mobile(client):
         "homeroom": {"pk": student.homeroom_id},
     }
     client.force_login(bureau_staff(school.district))
-    pages = [reverse("reports:bureau-overview")] + [
+    pages = [reverse("home:bureau-overview")] + [
         _fill(route, values[OBJECT_URLS[name][0]])
         for name, route in all_urls()
         if name in OBJECT_URLS and "bureau" in OBJECT_URLS[name][2]

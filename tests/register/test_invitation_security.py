@@ -196,7 +196,7 @@ def test_letters_carry_the_address_and_a_qr_code(client):
     (code,) = services.invitation_code_issue(students=[student], by=None)
     client.force_login(school_admin(school))
     page = client.get(
-        reverse("school:homeroom-letters", kwargs={"pk": student.homeroom_id})
+        reverse("school:homeroom-letters-print", kwargs={"pk": student.homeroom_id})
     ).content.decode()
     assert f"http://testserver/accounts/activate/?code={code.code}" in page
     assert "<svg" in page
@@ -226,7 +226,7 @@ def test_a_teacher_who_is_a_parent_is_told_to_log_in_and_bind(client):
     assert "请先用它登录" in _activate(client, code.code, "13877778888").content.decode()
     client.force_login(mum)
     client.post(reverse("accounts:activate"), {"code": code.code, "mobile": "13877778888"})
-    assert child.name in client.get(reverse("family:home")).content.decode()
+    assert child.name in client.get(reverse("home:family-home")).content.decode()
 
 
 def test_a_reset_code_works_only_for_its_own_guardian(client):
@@ -301,7 +301,7 @@ def test_another_school_cannot_open_an_account_for_a_guardian_it_did_not_registe
     )
     client.force_login(fake)
     client.post(reverse("accounts:activate"), {"code": code.code, "mobile": "13899990000"})
-    assert "乙校孩子" not in client.get(reverse("family:home")).content.decode()
+    assert "乙校孩子" not in client.get(reverse("home:family-home")).content.decode()
 
 
 def test_a_bad_password_is_refused_before_the_code_is_looked_at(client):

@@ -68,7 +68,7 @@ def demo():
 
 
 SCHOOL_PAGES = [
-    ("school:dashboard", {"school_pk": "school"}, ""),
+    ("home:school-dashboard", {"school_pk": "school"}, ""),
     ("school:student-list", {"school_pk": "school"}, ""),
     ("school:student-list", {"school_pk": "school"}, "?grade=3"),
     ("school:student-list", {"school_pk": "school"}, "?homeroom=HOMEROOM"),
@@ -79,7 +79,7 @@ SCHOOL_PAGES = [
     ("school:audit-list", {"school_pk": "school"}, ""),
     ("school:roster-import", {"school_pk": "school"}, ""),
     ("school:homeroom-detail", {"pk": "homeroom"}, ""),
-    ("school:homeroom-letters", {"pk": "homeroom"}, ""),
+    ("school:homeroom-letters-print", {"pk": "homeroom"}, ""),
     ("school:student-detail", {"pk": "student"}, ""),
     ("school:student-edit", {"pk": "student"}, ""),
     ("school:guardianship-create", {"student_pk": "student"}, ""),
@@ -88,7 +88,7 @@ SCHOOL_PAGES = [
 READERS = {
     "demo-admin": None,  # every school page
     "demo-bureau": {
-        "school:dashboard",
+        "home:school-dashboard",
         "school:student-list",
         "school:staff-list",
         "school:term-list",
@@ -96,7 +96,11 @@ READERS = {
         "school:homeroom-detail",
         "school:student-detail",
     },
-    "demo-teacher": {"school:homeroom-detail", "school:homeroom-letters", "school:student-detail"},
+    "demo-teacher": {
+        "school:homeroom-detail",
+        "school:homeroom-letters-print",
+        "school:student-detail",
+    },
 }
 
 
@@ -108,14 +112,14 @@ def _pages(ids, username):
             yield url + query.replace("HOMEROOM", str(ids["homeroom"]))
     if username == "demo-parent":
         child = Student.objects.filter(guardianships__guardian__user__username=username).first()
-        yield reverse("family:child", kwargs={"pk": child.pk})
+        yield reverse("home:family-child", kwargs={"pk": child.pk})
 
 
 @pytest.mark.parametrize("username", [*READERS, "demo-parent"])
 def test_every_page_has_breadcrumbs_that_link_all_but_the_current_item(client, demo, username):
     user = User.objects.get(username=username)
     client.force_login(user)
-    home = client.get(reverse("home"), follow=True).redirect_chain[-1][0]
+    home = client.get(reverse("home:index"), follow=True).redirect_chain[-1][0]
     checked = 0
     for url in _pages(demo, username):
         response = client.get(url)
@@ -142,16 +146,18 @@ def test_school_pages_start_from_the_readers_own_home(client, demo):
         client.force_login(User.objects.get(username=username))
         first[username] = crumbs(client.get(url).content.decode())[0]["href"]
     assert first == {
-        "demo-admin": reverse("school:dashboard", kwargs={"school_pk": demo["school"]}),
-        "demo-bureau": reverse("reports:bureau-overview"),
-        "demo-teacher": reverse("teacher:today"),
+        "demo-admin": reverse("home:school-dashboard", kwargs={"school_pk": demo["school"]}),
+        "demo-bureau": reverse("home:bureau-overview"),
+        "demo-teacher": reverse("home:teacher-today"),
     }
 
 
 def test_the_dashboard_links_each_grade_and_each_class(client, demo):
     client.force_login(User.objects.get(username="demo-admin"))
     school = School.objects.get(pk=demo["school"])
-    html = client.get(reverse("school:dashboard", kwargs={"school_pk": school.pk})).content.decode()
+    html = client.get(
+        reverse("home:school-dashboard", kwargs={"school_pk": school.pk})
+    ).content.decode()
     students = reverse("school:student-list", kwargs={"school_pk": school.pk})
     for grade in Grade.objects.filter(school=school):
         assert f'href="{students}?grade={grade.number}"' in html, grade

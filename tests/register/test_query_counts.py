@@ -44,9 +44,12 @@ def school(request):
     ("url", "limit"),
     [
         # 12: the grades, their classes (links to each class page) and the counts.
-        (lambda s: reverse("school:dashboard", kwargs={"school_pk": s.pk}), 12),
+        (lambda s: reverse("home:school-dashboard", kwargs={"school_pk": s.pk}), 12),
         (lambda s: reverse("school:student-list", kwargs={"school_pk": s.pk}), 10),
-        (lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}), 10),
+        (
+            lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}),
+            10,
+        ),
         (lambda s: reverse("school:staff-list", kwargs={"school_pk": s.pk}), 10),
     ],
     ids=["dashboard", "student-list", "homeroom-detail", "staff-list"],
@@ -63,7 +66,7 @@ def test_bureau_overview_runs_fixed_queries(client, school, django_assert_max_nu
         SchoolFactory(district=school.district)
     client.force_login(bureau_staff(school.district))
     with django_assert_max_num_queries(7):
-        assert client.get(reverse("reports:bureau-overview")).status_code == 200
+        assert client.get(reverse("home:bureau-overview")).status_code == 200
 
 
 def test_teacher_today_runs_fixed_queries(client, school, django_assert_max_num_queries):
@@ -72,7 +75,7 @@ def test_teacher_today_runs_fixed_queries(client, school, django_assert_max_num_
         TeachingAssignment.objects.create(teacher=user, homeroom=homeroom, subject="体育")
     client.force_login(user)
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("teacher:today")).status_code == 200
+        assert client.get(reverse("home:teacher-today")).status_code == 200
 
 
 def test_family_home_runs_fixed_queries(client, school, django_assert_max_num_queries):
@@ -82,7 +85,7 @@ def test_family_home_runs_fixed_queries(client, school, django_assert_max_num_qu
         GuardianshipFactory(guardian=user.guardian_records.get(), student=sibling)
     client.force_login(user)
     with django_assert_max_num_queries(7):
-        page = client.get(reverse("family:home"))
+        page = client.get(reverse("home:family-home"))
     assert all(s.name in page.content.decode() for s in students)
 
 
@@ -96,7 +99,7 @@ def test_teacher_today_counts_every_enrolled_child_of_each_class(client):
             StudentFactory(school=school, homeroom=room)
     StudentFactory(school=school, homeroom=rooms[1], status="transferred")
     client.force_login(user)
-    response = client.get(reverse("teacher:today"))
+    response = client.get(reverse("home:teacher-today"))
     assert {h.pk: h.student_count for h in response.context["homerooms"]} == {
         rooms[0].pk: 4,
         rooms[1].pk: 2,
@@ -119,7 +122,7 @@ def test_bureau_overview_counts_each_school_on_its_own(client):
     Role.objects.create(user=both, kind=Role.Kind.DUTY_LEADER, school=school)
     Role.objects.create(user=teacher(other), kind=Role.Kind.PROVIDER_STAFF, school=school)
     client.force_login(bureau_staff(school.district))
-    counted = {s.pk: s for s in client.get(reverse("reports:bureau-overview")).context["schools"]}
+    counted = {s.pk: s for s in client.get(reverse("home:bureau-overview")).context["schools"]}
     assert (counted[school.pk].student_count, counted[school.pk].homeroom_count) == (2, 2)
     assert (
         counted[school.pk].staff_count == 2

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from afterschool.register.params import bounded_text, int_param, text_param, token_param
-from afterschool.register.roster_views import SESSION_KEY
+from afterschool.register.views.roster import SESSION_KEY
 from tests.factories import HomeroomFactory, SchoolFactory, StudentFactory, school_admin
 from tests.register.roster_files import row, xlsx_file
 

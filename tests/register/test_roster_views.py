@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from afterschool.register.models import AuditEntry, Guardian, Homeroom, Student
 from afterschool.register.roster import COLUMNS
-from afterschool.register.roster_views import SESSION_KEY
 from afterschool.register.services import student_update
+from afterschool.register.views.roster import SESSION_KEY
 from tests.factories import (
     GuardianFactory,
     GuardianshipFactory,
@@ -55,7 +55,7 @@ def upload(client, school, file, dry_run=True):
 # --- Who may use the pages --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["roster-import", "roster-export", "roster-template"])
+@pytest.mark.parametrize("name", ["roster-import", "roster-export", "roster-template-download"])
 def test_pages_are_404_for_everyone_but_the_schools_admin(client, school, name):
     student = StudentFactory(school=school)
     outsiders = [
@@ -92,7 +92,7 @@ def test_confirm_is_404_for_another_schools_admin(client, school):
 def test_upload_page_renders_for_a_phone_with_template_and_export_links(admin_client, school):
     page = admin_client.get(url("roster-import", school)).content.decode()
     assert 'name="viewport"' in page
-    assert url("roster-template", school) in page
+    assert url("roster-template-download", school) in page
     assert url("roster-export", school) in page
     assert 'name="dry_run"' in page and "checked" in page
 
@@ -114,7 +114,7 @@ def test_preview_then_confirm_imports_the_previewed_file(admin_client, school):
     response = admin_client.post(url("roster-import-confirm", school), {"token": token})
     # then the previewed file is imported and the upload forgotten
     assert response.status_code == 302
-    assert response.url == reverse("school:dashboard", kwargs={"school_pk": school.pk})
+    assert response.url == reverse("home:school-dashboard", kwargs={"school_pk": school.pk})
     assert Student.objects.filter(school=school).count() == 6
     assert str(school.pk) not in admin_client.session.get(SESSION_KEY, {})
     assert AuditEntry.objects.filter(action="register.roster_import", school=school).count() == 1
@@ -179,7 +179,7 @@ def test_confirm_after_the_register_changed_writes_nothing_and_shows_the_new_pre
     assert response.status_code == 302 and Student.objects.count() == 1
     response = admin_client.post(url("roster-import-confirm", school), {"token": second["token"]})
     assert response.status_code == 302
-    assert response.url == reverse("school:dashboard", kwargs={"school_pk": school.pk})
+    assert response.url == reverse("home:school-dashboard", kwargs={"school_pk": school.pk})
     assert Student.objects.get(student_no="G0001").name == "新名"
     assert Student.objects.count() == 2
 
@@ -268,7 +268,7 @@ def test_export_download_is_an_xlsx_of_the_schools_roster(admin_client, school):
 
 
 def test_template_download(admin_client, school):
-    response = admin_client.get(url("roster-template", school))
+    response = admin_client.get(url("roster-template-download", school))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert [s.title for s in book.worksheets] == ["名册", "填写说明"]
@@ -597,7 +597,7 @@ def test_a_file_bad_on_every_row_shows_200_errors_and_counts_the_rest(admin_clie
 def test_admin_confirm_of_an_upload_gone_from_storage_is_a_message_not_a_500(
     superuser_client, school
 ):
-    from afterschool.register.roster_views import RosterUploadStorage
+    from afterschool.register.views.roster import RosterUploadStorage
 
     response = superuser_client.post(
         reverse("admin:afterschool_student_import"),

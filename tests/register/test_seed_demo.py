@@ -238,7 +238,7 @@ def test_demo_parent_logs_in_with_her_mobile_number(client, small_demo):
     response = client.post(
         reverse("accounts:login"), {"username": mobile, "password": PASSWORD}, follow=True
     )
-    assert response.request["PATH_INFO"] == reverse("family:home")
+    assert response.request["PATH_INFO"] == reverse("home:family-home")
     assert "王梓涵" in response.text and "王梓轩" in response.text
 
 

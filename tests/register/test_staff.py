@@ -50,7 +50,7 @@ def test_admin_invites_a_teacher_who_joins_with_the_code_and_logs_in_by_mobile(c
     assert client.get(reverse("accounts:staff-join") + f"?code={code}").status_code == 200
     response = _join(client, code.lower(), mobile="138-0000-1111")
     # then she has the role, under the name the school typed, and lands on her day
-    assert response.redirect_chain[-1][0] == reverse("teacher:today")
+    assert response.redirect_chain[-1][0] == reverse("home:teacher-today")
     user = User.objects.get(mobile="13800001111")
     assert (user.full_name, user.roles.get().kind) == ("李老师", Role.Kind.TEACHER)
     invitation.refresh_from_db()
@@ -60,7 +60,7 @@ def test_admin_invites_a_teacher_who_joins_with_the_code_and_logs_in_by_mobile(c
     response = client.post(
         reverse("accounts:login"), {"username": "13800001111", "password": NEW}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("teacher:today")
+    assert response.redirect_chain[-1][0] == reverse("home:teacher-today")
     # and the code works once
     client.logout()
     assert "已接受" in _join(client, code).content.decode()
@@ -116,7 +116,7 @@ def test_a_parent_accepts_a_staff_invitation_for_her_own_mobile(client):
     client.post(reverse("accounts:staff-join"), {"code": code, "mobile": "13800001111"})
     assert mum.roles.get().kind == Role.Kind.TEACHER
     client.force_login(mum)
-    assert client.get(reverse("family:home")).status_code == 200
+    assert client.get(reverse("home:family-home")).status_code == 200
 
 
 def test_an_account_with_another_mobile_cannot_accept(client):
@@ -257,7 +257,7 @@ def test_head_teacher_must_teach_at_the_school(client):
     homeroom = HomeroomFactory(school=school)
     outsider = teacher(SchoolFactory())
     client.force_login(school_admin(school))
-    url = reverse("school:homeroom-head-teacher", kwargs={"pk": homeroom.pk})
+    url = reverse("school:homeroom-head-teacher-set", kwargs={"pk": homeroom.pk})
     client.post(url, {"head_teacher": outsider.pk})
     homeroom.refresh_from_db()
     assert homeroom.head_teacher is None
@@ -274,11 +274,11 @@ def test_a_new_head_teacher_sees_the_class_on_their_today_page(client):
     colleague = teacher(school)
     client.force_login(school_admin(school))
     client.post(
-        reverse("school:homeroom-head-teacher", kwargs={"pk": homeroom.pk}),
+        reverse("school:homeroom-head-teacher-set", kwargs={"pk": homeroom.pk}),
         {"head_teacher": colleague.pk},
     )
     client.force_login(colleague)
-    page = client.get(reverse("teacher:today")).content.decode()
+    page = client.get(reverse("home:teacher-today")).content.decode()
     assert "我是班主任" in page and homeroom.name in page
 
 

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from afterschool.register import tasks
-from afterschool.register.roster_views import RosterUploadStorage
+from afterschool.register.views.roster import RosterUploadStorage
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -204,7 +203,7 @@ def roster_import_view(request, school_pk):
         if result.saved:
             _forget_upload(request, school.pk)
             messages.success(request, _("名册已导入。") + result.summary())
-            return redirect("school:dashboard", school_pk=school.pk)
+            return redirect("home:school-dashboard", school_pk=school.pk)
         token = (
             _keep_upload(request, school.pk, upload, data, result.fingerprint) if result.ok else ""
         )
@@ -243,7 +242,7 @@ def roster_import_confirm(request, school_pk):
         return _preview(request, school, result, token)
     _forget_upload(request, school.pk)
     messages.success(request, _("名册已导入。") + result.summary())
-    return redirect("school:dashboard", school_pk=school.pk)
+    return redirect("home:school-dashboard", school_pk=school.pk)
 
 
 def _xlsx_response(data: bytes, file_name: str) -> HttpResponse:
@@ -268,15 +267,3 @@ def roster_template_view(request, school_pk):
     """The empty import template with an example row and an instructions sheet."""
     _managed_school_or_404(request, school_pk)
     return _xlsx_response(roster_template(), _("学生名册导入模板.xlsx"))
-
-
-urlpatterns = [
-    path("<int:school_pk>/roster/import/", roster_import_view, name="roster-import"),
-    path(
-        "<int:school_pk>/roster/import/confirm/",
-        roster_import_confirm,
-        name="roster-import-confirm",
-    ),
-    path("<int:school_pk>/roster/export/", roster_export_view, name="roster-export"),
-    path("<int:school_pk>/roster/template/", roster_template_view, name="roster-template"),
-]

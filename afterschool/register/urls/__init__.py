@@ -1,0 +1,1 @@
+"""The register's URL modules, one per namespace: ``accounts`` and ``school``."""

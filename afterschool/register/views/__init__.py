@@ -1,0 +1,1 @@
+"""The register's pages, one module a part; their URLs are in ``afterschool/register/urls/``."""
