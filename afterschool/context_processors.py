@@ -13,7 +13,7 @@ def navigation(request):
     items = []
     if permissions.is_school_admin(user):
         items += [(_("学校"), reverse("home:school-default"))]
-    if permissions.is_teacher(user):
+    if permissions.works_with_children(user):
         items.append((_("今日"), reverse("home:teacher-today")))
     if permissions.is_parent(user):
         items.append((_("我的孩子"), reverse("home:family-home")))

@@ -31,14 +31,14 @@ def school_home(request):
 @login_required
 def school_dashboard(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
-    grades = selectors.grades_with_counts(school=school)
+    grades = selectors.grades_with_counts(request.user, school=school)
     context = {
         "school": school,
-        "term": selectors.current_term(school),
+        "term": selectors.current_term(request.user, school),
         "grades": grades,
         "student_total": sum(g.student_count for g in grades),
         "homeroom_total": sum(g.homeroom_count for g in grades),
-        **selectors.school_people_counts(school=school),
+        **selectors.school_people_counts(request.user, school=school),
         "can_manage": permissions.can_manage_school(request.user, school),
     }
     return render(request, "home/school_dashboard.html", context)
@@ -47,7 +47,7 @@ def school_dashboard(request, school_pk):
 @login_required
 def teacher_today(request):
     """The teacher's day on a phone. Sessions, handover and check-in arrive with the safety app."""
-    if not permissions.is_teacher(request.user):
+    if not permissions.works_with_children(request.user):
         raise Http404
     today = timezone.localdate()
     homerooms = selectors.homerooms_for_user(request.user).filter(
@@ -59,8 +59,8 @@ def teacher_today(request):
     schools = selectors.schools_worked_at(request.user)
     terms = []
     for school in schools:
-        term = selectors.current_term(school)
-        outlook = selectors.service_day_outlook(term, today) if term else {}
+        term = selectors.current_term(request.user, school)
+        outlook = selectors.service_day_outlook(request.user, term, today) if term else {}
         terms.append({"school": school, "term": term, **outlook})
     counts = selectors.enrolled_counts_by_homeroom(request.user, homerooms=homerooms)
     for h in homerooms:
@@ -94,7 +94,7 @@ def family_child(request, pk):
     return render(
         request,
         "home/family_child.html",
-        {"child": child, "guardianships": selectors.guardianships_for_student(child)},
+        {"child": child, "guardianships": selectors.guardianships_for_student(request.user, child)},
     )
 
 

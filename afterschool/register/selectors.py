@@ -26,51 +26,18 @@ Kind = Role.Kind
 
 def schools_for_user(user) -> QuerySet[School]:
     """Schools whose register the user may read: their own school roles, or their bureau's district."""
-    if not user.is_authenticated:
-        return School.objects.none()
-    return School.objects.filter(
-        Q(pk__in=permissions.school_ids_with(user, Kind.SCHOOL_ADMIN))
-        | Q(district__in=permissions.district_ids_with_bureau_role(user))
-    ).select_related("district")
+    return School.objects.filter(permissions.schools_filter(user)).select_related("district")
 
 
 def school_get(user, pk) -> School:
     return get_object_or_404(schools_for_user(user), pk=pk)
 
 
-def _staff_scope(user, *, homeroom: str) -> Q:
-    """What school roles and the bureau see, for a model reaching its homeroom through ``homeroom``.
-
-    School admins and duty leaders: their schools. Teachers: the homerooms they lead or teach. Bureau
-    staff: the schools of their district, read-only.
-    """
-    condition = Q(pk__in=[])
-    whole_school = permissions.school_ids_with(user, Kind.SCHOOL_ADMIN, Kind.DUTY_LEADER)
-    if whole_school:
-        condition |= Q(school__in=whole_school)
-    teacher_schools = permissions.school_ids_with(user, Kind.TEACHER)
-    if teacher_schools:
-        condition |= Q(school__in=teacher_schools) & (
-            Q(**{f"{homeroom}head_teacher": user})
-            | Q(**{f"{homeroom}teaching_assignments__teacher": user})
-        )
-    bureau = permissions.district_ids_with_bureau_role(user)
-    if bureau:
-        condition |= Q(school__district__in=bureau)
-    return condition
-
-
 def students_for_user(user) -> QuerySet[Student]:
-    """Every student the user may see: as staff (see ``_staff_scope``), and their own children as a parent.
-
-    Provider staff see children only through the sections they teach, which arrive with scheduling.
-    """
+    """Every student the user may see (``permissions.students_filter``)."""
     if not user.is_authenticated:
         return Student.objects.none()
-    condition = _staff_scope(user, homeroom="homeroom__")
-    if permissions.is_parent(user):
-        condition |= Q(guardianships__guardian__user=user)
-    return Student.objects.filter(condition).distinct()
+    return Student.objects.filter(permissions.students_filter(user)).distinct()
 
 
 def student_get(user, pk) -> Student:
@@ -100,7 +67,7 @@ def homerooms_for_user(user) -> QuerySet[Homeroom]:
     if not user.is_authenticated:
         return Homeroom.objects.none()
     return (
-        Homeroom.objects.filter(_staff_scope(user, homeroom=""))
+        Homeroom.objects.filter(permissions.staff_scope_filter(user))
         .distinct()
         .select_related("grade", "school", "head_teacher")
     )
@@ -123,12 +90,21 @@ def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
     )
 
 
-def grades_of_school(*, school: School) -> QuerySet[Grade]:
+def _readable(user, school: School) -> bool:
+    """Whether ``user`` reads ``school``'s register (its admins, its district's bureau)."""
+    return permissions.can_view_school(user, school)
+
+
+def grades_of_school(user, *, school: School) -> QuerySet[Grade]:
+    if not _readable(user, school):
+        return Grade.objects.none()
     return Grade.objects.filter(school=school).order_by("number")
 
 
-def grades_with_counts(*, school: School) -> QuerySet[Grade]:
+def grades_with_counts(user, *, school: School) -> QuerySet[Grade]:
     """The school's grades with their class and enrolled-student counts, and their classes in order."""
+    if not _readable(user, school):
+        return Grade.objects.none()
     return (
         Grade.objects.filter(school=school)
         .prefetch_related(Prefetch("homerooms", queryset=Homeroom.objects.order_by("number")))
@@ -148,26 +124,35 @@ def children_for_parent(user) -> QuerySet[Student]:
     if not permissions.is_parent(user):
         return Student.objects.none()
     return (
-        Student.objects.filter(guardianships__guardian__user=user)
+        Student.objects.filter(permissions.own_children_filter(user))
         .select_related("school", "homeroom__grade", "homeroom__head_teacher")
         .distinct()
     )
 
 
-def guardianships_for_student(student) -> QuerySet[Guardianship]:
-    return student.guardianships.select_related("guardian").order_by("-may_pick_up", "relation")
-
-
-def current_term(school: School):
-    today = timezone.localdate()
+def guardianships_for_student(user, student) -> QuerySet[Guardianship]:
+    """A child's guardians, for someone who may see the child (a 404 was answered before otherwise)."""
     return (
-        school.terms.filter(start_date__lte=today, end_date__gte=today).first()
-        or school.terms.filter(start_date__gt=today).order_by("start_date").first()
-        or school.terms.order_by("-end_date").first()
+        Guardianship.objects.filter(student=student, student__in=students_for_user(user))
+        .select_related("guardian")
+        .order_by("-may_pick_up", "relation")
     )
 
 
-def service_day_outlook(term, today: datetime.date) -> dict:
+def current_term(user, school: School):
+    """The term running today, else the next, else the last: for the school's readers and staff."""
+    if not (_readable(user, school) or school.pk in permissions.school_ids_with(user)):
+        return None
+    today = timezone.localdate()
+    terms = school.terms.prefetch_related("calendar_days")
+    return (
+        terms.filter(start_date__lte=today, end_date__gte=today).first()
+        or terms.filter(start_date__gt=today).order_by("start_date").first()
+        or terms.order_by("-end_date").first()
+    )
+
+
+def service_day_outlook(user, term, today: datetime.date) -> dict:
     """Whether ``today`` has service in ``term``, the holiday that closes it if any, and the next service
     day after it (the term's first when it has not begun; None once it is over)."""
     entry = term.exceptions.get(today)
@@ -203,7 +188,10 @@ def staff_for_school(user, *, school: School):
     )
 
 
-def teachers_for_school(*, school: School):
+def teachers_for_school(user, *, school: School):
+    """The school's teachers, for its admins to choose a head teacher from."""
+    if not permissions.can_manage_school(user, school):
+        return get_user_model().objects.none()
     return (
         get_user_model()
         .objects.filter(roles__school=school, roles__kind=Kind.TEACHER)
@@ -227,8 +215,10 @@ def enrolled_counts_by_homeroom(user, *, homerooms) -> dict[int, int]:
     return {row["homeroom"]: row["n"] for row in rows}
 
 
-def school_people_counts(*, school: School) -> dict[str, int]:
+def school_people_counts(user, *, school: School) -> dict[str, int]:
     """Staff of the school, and enrolled children with at least one guardian using their account."""
+    if not _readable(user, school):
+        return {"staff_total": 0, "guardian_accounts": 0}
     return {
         "staff_total": get_user_model().objects.filter(roles__school=school).distinct().count(),
         "guardian_accounts": Student.objects.filter(
@@ -241,12 +231,17 @@ def school_people_counts(*, school: School) -> dict[str, int]:
     }
 
 
-def invitations_for_student(student, limit: int = 10):
+def invitations_for_student(user, student, limit: int = 10):
+    """A child's latest codes, for those who may issue them (admins, the head teacher)."""
+    if not permissions.can_issue_invitation(user, student):
+        return InvitationCode.objects.none()
     return student.invitation_codes.select_related("used_by", "created_by")[:limit]
 
 
-def open_invitations(*, homeroom: Homeroom):
+def open_invitations(user, *, homeroom: Homeroom):
     """The codes of a class that can still be used: for printing its letters."""
+    if not permissions.can_manage_homeroom_invitations(user, homeroom):
+        return InvitationCode.objects.none()
     return (
         InvitationCode.objects.live()
         .filter(student__homeroom=homeroom, student__status=Student.Status.ENROLLED)
@@ -255,8 +250,10 @@ def open_invitations(*, homeroom: Homeroom):
     )
 
 
-def students_needing_codes(*, homeroom: Homeroom) -> QuerySet[Student]:
+def students_needing_codes(user, *, homeroom: Homeroom) -> QuerySet[Student]:
     """Enrolled children of a class with no guardian account yet and no live code."""
+    if not permissions.can_manage_homeroom_invitations(user, homeroom):
+        return Student.objects.none()
     live_code = InvitationCode.objects.live().filter(student=OuterRef("pk"))
     return (
         Student.objects.filter(homeroom=homeroom, status=Student.Status.ENROLLED)
@@ -271,11 +268,16 @@ def schools_worked_at(user) -> QuerySet[School]:
     return School.objects.filter(pk__in=permissions.school_ids_with(user)).order_by("code")
 
 
-def terms_for_school(*, school: School):
+def terms_for_school(user, *, school: School):
+    if not _readable(user, school):
+        return school.terms.none()
     return school.terms.prefetch_related("calendar_days").order_by("-start_date")
 
 
-def homerooms_of_school(*, school: School) -> QuerySet[Homeroom]:
+def homerooms_of_school(user, *, school: School) -> QuerySet[Homeroom]:
+    """Every class of the school, for its admins (moving a child, choosing a class)."""
+    if not permissions.can_manage_school(user, school):
+        return Homeroom.objects.none()
     return (
         Homeroom.objects.filter(school=school)
         .select_related("grade")
@@ -283,8 +285,10 @@ def homerooms_of_school(*, school: School) -> QuerySet[Homeroom]:
     )
 
 
-def audit_entries_for_school(*, school: School, action: str = ""):
+def audit_entries_for_school(user, *, school: School, action: str = ""):
     """The school's trail, newest first; ``action`` narrows it to one declared action."""
+    if not _readable(user, school):
+        return AuditEntry.objects.none()
     entries = AuditEntry.objects.filter(school=school)
     return entries.filter(action=action) if action else entries
 

@@ -43,14 +43,15 @@ def _give_back(key: str) -> None:
         cache.decr(key)
 
 
-def _keys(*, ip: str, code: str, scope: str) -> dict[str, str]:
-    keys = {"ip": f"throttle:{scope}:ip:{_client_key(ip)}"}
+def _keys(*, ip: str | None, code: str, scope: str) -> dict[str, str]:
+    # ``ip`` None: not a web request (a command, a test of the service alone): counted per code only.
+    keys = {} if ip is None else {"ip": f"throttle:{scope}:ip:{_client_key(ip)}"}
     if code:
         keys["code"] = f"throttle:{scope}:code:{code}"
     return keys
 
 
-def activation_attempt(*, ip: str, code: str, scope: str = "activate") -> bool:
+def activation_attempt(*, ip: str | None, code: str, scope: str = "activate") -> bool:
     """Count one attempt; False when this address or this code has used up its attempts for the hour.
 
     ``scope`` keeps parents' activation and staff joining apart (``"activate"``, ``"staff-join"``).
@@ -61,7 +62,7 @@ def activation_attempt(*, ip: str, code: str, scope: str = "activate") -> bool:
     return allowed
 
 
-def activation_succeeded(*, ip: str, code: str, scope: str = "activate") -> None:
+def activation_succeeded(*, ip: str | None, code: str, scope: str = "activate") -> None:
     """Give back the attempt of a parent (or a new colleague) who got it right."""
     for key in _keys(ip=ip, code=code, scope=scope).values():
         _give_back(key)

@@ -43,7 +43,7 @@ def school_trail(
         if section:
             label, name = SECTIONS[section]
             trail.append((label, reverse(name, kwargs={"school_pk": school.pk})))
-    elif permissions.is_teacher(user):
+    elif permissions.works_with_children(user):
         trail.append((_("今日"), reverse("home:teacher-today")))
     if student is not None:
         homeroom = student.homeroom

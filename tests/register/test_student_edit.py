@@ -191,3 +191,50 @@ def test_a_guardian_of_this_school_only_is_renamed_and_renumbered(client, setup)
     )
     link.guardian.refresh_from_db()
     assert (link.guardian.name, link.guardian.mobile) == ("钱二", "13600000012")
+
+
+def test_a_name_typed_on_a_page_is_kept_as_the_roster_would_keep_it(client, setup):
+    # "张 伟" typed on the page must not look renamed when next term's roster says "张伟".
+    from afterschool.register.roster import roster_import
+    from tests.register.roster_files import row, xlsx_file
+
+    student, _admin = setup
+    client.post(
+        reverse("school:student-edit", kwargs={"pk": student.pk}),
+        _student_data(student, name=" 张 小 明 "),
+    )
+    client.post(
+        reverse("school:guardianship-create", kwargs={"student_pk": student.pk}),
+        {"name": "张　伟", "mobile": "13800138000", "relation": "father", "may_pick_up": "on"},
+    )
+    student.refresh_from_db()
+    guardian = student.guardianships.get().guardian
+    assert (student.name, guardian.name) == ("张小明", "张伟")
+    result = roster_import(
+        school=student.school,
+        dataset_or_file=xlsx_file(
+            [
+                row(
+                    学籍号=student.student_no,
+                    姓名="张小明",
+                    班级=f"{student.homeroom.grade.number}.{student.homeroom.number}",
+                    年级="",
+                    性别="女",
+                )
+            ]
+        ),
+        dry_run=True,
+    )
+    assert result.ok and result.students_updated == 0 and result.guardians_renamed == 0
+
+
+def test_an_admin_cannot_remove_their_own_admin_role_in_the_service_either(setup):
+    from django.core.exceptions import ValidationError
+
+    from afterschool.register import services
+
+    student, admin = setup
+    role = admin.roles.get(kind="school_admin")
+    with pytest.raises(ValidationError, match="不能取消自己的管理员角色"):
+        services.role_remove(role=role, by=admin)
+    assert admin.roles.filter(kind="school_admin").exists()

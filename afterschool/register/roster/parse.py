@@ -16,7 +16,6 @@ from afterschool.register.models import (
     grade_name,
 )
 from afterschool.register.normalize import (
-    clean_name,
     excerpt,
     normalize_bool,
     normalize_gender,
@@ -52,6 +51,7 @@ from afterschool.register.roster.columns import (
 )
 from afterschool.register.roster.files import _blank, _header_key
 from afterschool.register.roster.results import RowError
+from afterschool.register.rules import person_name
 
 # --- Parsing rows -----------------------------------------------------------------------------------
 
@@ -245,7 +245,7 @@ class _Parser:
         elif student_no == EXAMPLE_STUDENT_NO:
             self.error(row, STUDENT_NO, _("这是导入模板中的示例行，请删除后再导入。"))
 
-        name = clean_name(v[NAME])
+        name = person_name(v[NAME])
         if not name:
             self.error(row, NAME, _("不能为空。"))
         elif len(name) > 50:
@@ -273,7 +273,7 @@ class _Parser:
                 ).format(v=_shown(v[PRIORITIES])),
             )
 
-        guardian_name = clean_name(v[GUARDIAN_NAME])
+        guardian_name = person_name(v[GUARDIAN_NAME])
         raw_mobile = v[GUARDIAN_MOBILE]
         mobile, relation, may_pick_up = "", "other", True
         has_guardian = guardian_name or not _blank(raw_mobile)

@@ -23,6 +23,7 @@ from afterschool.register.roster.columns import _gender_label, _masked, _relatio
 from afterschool.register.roster.parse import _homeroom_text, _Line, _priorities_text
 from afterschool.register.roster.resource import StudentResource
 from afterschool.register.roster.results import RosterChange, RosterResult
+from afterschool.register.rules import school_names_guardian
 
 # --- The service ------------------------------------------------------------------------------------
 
@@ -163,7 +164,7 @@ class _Plan:
             subject = _("监护人 {name}（{mobile}）").format(
                 name=line.guardian_name, mobile=_masked(mobile)
             )
-            if schools - {school.pk}:
+            if not school_names_guardian(guardian_schools=schools, school_id=school.pk):
                 # Another school of the district has the record: linked under the name it has. The
                 # name is the one person's, as the other school typed it; it shows a mistyped mobile
                 # before a stranger is linked. The other school and its children are never named.

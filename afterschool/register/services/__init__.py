@@ -2,6 +2,7 @@
 
 from afterschool.register.services.accounts import user_email_set
 from afterschool.register.services.invitations import (
+    TooManyAttempts,
     invitation_code_issue,
     invitation_code_revoke,
     normalize_invitation_code,
@@ -16,6 +17,7 @@ from afterschool.register.services.staff import (
     staff_invitation_revoke,
 )
 from afterschool.register.services.students import (
+    guardian_name_kept,
     guardianship_remove,
     guardianship_save,
     student_update,
@@ -23,6 +25,8 @@ from afterschool.register.services.students import (
 from afterschool.register.services.terms import term_save
 
 __all__ = [
+    "TooManyAttempts",
+    "guardian_name_kept",
     "guardianship_remove",
     "guardianship_save",
     "homeroom_head_teacher_set",

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from afterschool.register import audit_entries
+from afterschool.register import audit_entries, throttle
 from afterschool.register.audit import audit_record
 from afterschool.register.models import Guardian, InvitationCode, Student
 from afterschool.register.normalize import normalize_mobile
@@ -137,13 +137,32 @@ WRONG_CODE_OR_MOBILE = gettext_lazy(
 )
 
 
-@transaction.atomic
-def parent_account_activate(*, code: str, mobile: str, password: str, user=None):
+class TooManyAttempts(ValidationError):
+    """Too many codes tried from one client address, or on one code, within the hour."""
+
+
+def parent_account_activate(
+    *, code: str, mobile: str, password: str, user=None, ip: str | None = None
+):
     """Redeem an invitation code: the guardian named by ``mobile`` gets (or links) a login and sees the child.
 
-    ``user`` is the logged-in account adding a child; it must carry the same mobile. Without ``user`` a new
-    account is created with the mobile as its login, or, with a reset code issued for this guardian, their
-    password is reset to ``password``. Returns the user.
+    Every attempt is counted before it runs, per client address (``ip``, from ``client.client_ip``) and
+    per code; a right one gives its count back, so a parents' meeting on one Wi-Fi is not blocked by those
+    who typed their code right. Raises ``TooManyAttempts`` once either has had its tries for the hour.
+    """
+    code = normalize_invitation_code(code)
+    if not throttle.activation_attempt(ip=ip, code=code):
+        raise TooManyAttempts(_("尝试次数过多，请一小时后再试，或联系班主任。"))
+    account = _parent_account_activate(code=code, mobile=mobile, password=password, user=user)
+    throttle.activation_succeeded(ip=ip, code=code)
+    return account
+
+
+@transaction.atomic
+def _parent_account_activate(*, code: str, mobile: str, password: str, user=None):
+    """The redemption itself: ``user`` is the logged-in account adding a child; it must carry the same
+    mobile. Without ``user`` a new account is created with the mobile as its login, or, with a reset code
+    issued for this guardian, their password is reset to ``password``. Returns the user.
     """
     clean_mobile = normalize_mobile(mobile)
     if clean_mobile is None:

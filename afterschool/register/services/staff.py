@@ -19,11 +19,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from afterschool.register import audit_entries
+from afterschool.register import audit_entries, throttle
 from afterschool.register.audit import audit_record
 from afterschool.register.models import Homeroom, Role, School, StaffInvitation, mask_mobile
 from afterschool.register.normalize import normalize_mobile
+from afterschool.register.rules import person_name
 from afterschool.register.services.invitations import (
+    TooManyAttempts,
     _new_code,
     _validate_new_password,
     normalize_invitation_code,
@@ -71,7 +73,7 @@ def staff_add(*, school, full_name: str, mobile: str, kinds: list[str], by) -> S
     clean_mobile = normalize_mobile(mobile)
     if clean_mobile is None:
         raise ValidationError({"mobile": _("请输入 11 位大陆手机号。")})
-    full_name = " ".join(full_name.split())
+    full_name = person_name(full_name)
     if not full_name:
         raise ValidationError({"full_name": _("请填写姓名。")})
     kinds = _clean_kinds(kinds)
@@ -179,8 +181,21 @@ WRONG_STAFF_CODE_OR_MOBILE = gettext_lazy(
 )
 
 
+def staff_invitation_accept(
+    *, code: str, mobile: str, password: str = "", user=None, ip: str | None = None
+):
+    """Accept an invitation, each attempt counted first per client address and per code (as parents'
+    activation is): raises ``TooManyAttempts`` once either has had its tries for the hour."""
+    code = normalize_invitation_code(code)
+    if not throttle.activation_attempt(ip=ip, code=code, scope="staff-join"):
+        raise TooManyAttempts(_("尝试次数过多，请一小时后再试，或联系学校管理员。"))
+    accepted = _staff_invitation_accept(code=code, mobile=mobile, password=password, user=user)
+    throttle.activation_succeeded(ip=ip, code=code, scope="staff-join")
+    return accepted
+
+
 @transaction.atomic
-def staff_invitation_accept(*, code: str, mobile: str, password: str = "", user=None):
+def _staff_invitation_accept(*, code: str, mobile: str, password: str = "", user=None):
     """Accept an invitation: the logged-in ``user`` of that mobile, or a new account with ``password``.
 
     An account that already has the mobile must log in first: the code alone never opens an existing
@@ -255,8 +270,13 @@ def _create_staff_account(*, invitation: StaffInvitation, password: str):
 
 @transaction.atomic
 def role_remove(*, role, by) -> None:
-    """Take a school role away; a head teacher who is no longer a teacher there stops leading their homerooms."""
+    """Take a school role away; a head teacher who is no longer a teacher there stops leading their homerooms.
+
+    An admin cannot remove their own admin role: a school must not lock itself out of its register.
+    """
     school, user = role.school, role.user
+    if by is not None and role.user_id == by.pk and role.kind == Role.Kind.SCHOOL_ADMIN:
+        raise ValidationError(_("不能取消自己的管理员角色。"))
     audit_record(
         by=by,
         action=audit_entries.ROLE_REMOVE,

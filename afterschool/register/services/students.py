@@ -8,6 +8,7 @@ from afterschool.register import audit_entries
 from afterschool.register.audit import audit_entry, audit_record, audit_record_many
 from afterschool.register.models import Guardian, Guardianship, Student
 from afterschool.register.normalize import normalize_mobile
+from afterschool.register.rules import person_name, school_names_guardian
 
 
 @transaction.atomic
@@ -17,6 +18,10 @@ def student_update(*, student: Student, by, **changes) -> Student:
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"student_update cannot change {sorted(unknown)}")
+    if "name" in changes:
+        changes["name"] = person_name(changes["name"])
+        if not changes["name"]:
+            raise ValidationError({"name": _("请填写学生姓名。")})
     if "homeroom" in changes and changes["homeroom"].school_id != student.school_id:
         raise ValidationError({"homeroom": _("只能调到本校的班级。")})
     before = {field: _shown(student, field) for field in changes}
@@ -75,9 +80,10 @@ def pickup_change_entries(
     ]
 
 
-def _shared_elsewhere(guardian: Guardian, school) -> bool:
-    """Linked to a child of another school of the district (a guardian is never linked across districts)."""
-    return guardian.guardianships.exclude(student__school=school).exists()
+def _names_guardian(guardian: Guardian, school) -> bool:
+    """Whether ``school`` decides this guardian's name (``rules.school_names_guardian``)."""
+    schools = set(guardian.guardianships.values_list("student__school_id", flat=True))
+    return school_names_guardian(guardian_schools=schools, school_id=school.pk)
 
 
 @transaction.atomic
@@ -99,7 +105,7 @@ def guardianship_save(
     clean_mobile = normalize_mobile(mobile)
     if clean_mobile is None:
         raise ValidationError({"mobile": _("请输入 11 位大陆手机号。")})
-    name = " ".join(name.split())
+    name = person_name(name)
     if not name:
         raise ValidationError({"name": _("请填写监护人姓名。")})
     if relation not in Guardianship.Relation.values:
@@ -112,18 +118,13 @@ def guardianship_save(
     )
     if guardian is None:
         current = guardianship.guardian if guardianship is not None else None
-        if (
-            current is not None
-            and current.user_id is None
-            and not _shared_elsewhere(current, school)
-        ):
+        if current is not None and current.user_id is None and _names_guardian(current, school):
             # The same person's new number, when only this school knows them and no login hangs on it.
             guardian = current
             guardian.mobile = clean_mobile
         else:
             guardian = Guardian(district_id=school.district_id, mobile=clean_mobile)
-    if guardian.pk is None or not _shared_elsewhere(guardian, school):
-        # Another school's record of a shared guardian stands: this school links them under that name.
+    if guardian.pk is None or _names_guardian(guardian, school):
         guardian.name = name
     guardian.save()
     clash = Guardianship.objects.filter(student=student, guardian=guardian)
@@ -192,6 +193,13 @@ def guardianship_save(
         )
     audit_record_many(pickups)
     return guardianship
+
+
+def guardian_name_kept(*, guardianship: Guardianship, typed: str) -> str | None:
+    """The name that stood instead of ``typed``, when the guardian is shared with another school of the
+    district (``rules.school_names_guardian``); None when the typed name was applied."""
+    name = guardianship.guardian.name
+    return name if name != person_name(typed) else None
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from afterschool.register import permissions, services, throttle
+from afterschool.register import permissions, services
 from afterschool.register.client import client_ip
 from afterschool.register.forms import (
     AccountEmailForm,
@@ -73,22 +73,20 @@ def activate(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = client_ip(request)
-        code = services.normalize_invitation_code(data["code"])
-        if not throttle.activation_attempt(ip=ip, code=code):
-            form.add_error(None, _("尝试次数过多，请一小时后再试，或联系班主任。"))
-            return render(request, "accounts/activate.html", {"form": form}, status=429)
         try:
             user = services.parent_account_activate(
-                code=code,
+                code=data["code"],
                 mobile=data["mobile"],
                 password=data.get("password1", ""),
                 user=request.user if logged_in else None,
+                ip=client_ip(request),
             )
+        except services.TooManyAttempts as e:
+            apply_service_errors(form, e)
+            return render(request, "accounts/activate.html", {"form": form}, status=429)
         except ValidationError as e:
             apply_service_errors(form, e)
         else:
-            throttle.activation_succeeded(ip=ip, code=code)
             request.session.pop(ACTIVATION_CODE_SESSION_KEY, None)
             if not logged_in:
                 login(
@@ -105,23 +103,27 @@ def staff_join(request):
     form = StaffJoinForm(
         request.POST or None,
         logged_in=user is not None,
-        initial={"code": request.GET.get("code", ""), "mobile": user.mobile if user else ""},
+        initial={
+            "code": text_param(request.GET, "code", max_length=32),
+            "mobile": user.mobile if user else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = client_ip(request)
-        code = services.normalize_invitation_code(data["code"])
-        if not throttle.activation_attempt(ip=ip, code=code, scope="staff-join"):
-            form.add_error(None, _("尝试次数过多，请一小时后再试，或联系学校管理员。"))
-            return render(request, "accounts/staff_join.html", {"form": form}, status=429)
         try:
             joined, invitation = services.staff_invitation_accept(
-                code=code, mobile=data["mobile"], password=data.get("password1", ""), user=user
+                code=data["code"],
+                mobile=data["mobile"],
+                password=data.get("password1", ""),
+                user=user,
+                ip=client_ip(request),
             )
+        except services.TooManyAttempts as e:
+            apply_service_errors(form, e)
+            return render(request, "accounts/staff_join.html", {"form": form}, status=429)
         except ValidationError as e:
             apply_service_errors(form, e)
         else:
-            throttle.activation_succeeded(ip=ip, code=code, scope="staff-join")
             if user is None:
                 login(
                     request,

@@ -17,7 +17,7 @@ def audit_list(request, school_pk):
     action = text_param(request.GET, "action", max_length=60)
     if action not in dict(actions):
         action = ""
-    entries = selectors.audit_entries_for_school(school=school, action=action)
+    entries = selectors.audit_entries_for_school(request.user, school=school, action=action)
     page = Paginator(entries, 50).get_page(int_param(request.GET, "page"))
     rows = [{"entry": e, "sentence": audit_sentence(e)} for e in page]
     return render(

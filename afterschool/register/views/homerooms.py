@@ -36,7 +36,7 @@ def homeroom_detail(request, pk):
             "show_contacts": permissions.can_see_guardian_contacts(request.user, homeroom.school),
             "head_teacher_form": HeadTeacherForm(
                 initial={"head_teacher": homeroom.head_teacher_id},
-                teachers=selectors.teachers_for_school(school=homeroom.school),
+                teachers=selectors.teachers_for_school(request.user, school=homeroom.school),
             )
             if can_manage
             else None,
@@ -51,7 +51,7 @@ def homeroom_head_teacher(request, pk):
     if not permissions.can_manage_school(request.user, homeroom.school):
         raise Http404
     form = HeadTeacherForm(
-        request.POST, teachers=selectors.teachers_for_school(school=homeroom.school)
+        request.POST, teachers=selectors.teachers_for_school(request.user, school=homeroom.school)
     )
     if form.is_valid():
         services.homeroom_head_teacher_set(
@@ -73,7 +73,7 @@ def homeroom_invitations_issue(request, pk):
     homeroom = selectors.homeroom_get(request.user, pk)
     if not permissions.can_manage_homeroom_invitations(request.user, homeroom):
         raise Http404
-    students = selectors.students_needing_codes(homeroom=homeroom)
+    students = selectors.students_needing_codes(request.user, homeroom=homeroom)
     codes = services.invitation_code_issue(students=students, by=request.user)
     if codes:
         messages.success(request, _("已为 %(n)d 名尚未开通的学生生成邀请码。") % {"n": len(codes)})
@@ -95,7 +95,7 @@ def homeroom_letters(request, pk):
             "url": f"{activate_url}?code={code.code}",
             "qr": _qr_svg(f"{activate_url}?code={code.code}"),
         }
-        for code in selectors.open_invitations(homeroom=homeroom)
+        for code in selectors.open_invitations(request.user, homeroom=homeroom)
     ]
     return render(
         request,

@@ -59,10 +59,11 @@ def staff_list(request, school_pk):
 def role_remove(request, school_pk, pk):
     school = _managed_school_or_404(request, school_pk)
     role = get_object_or_404(school.roles.select_related("user"), pk=pk)
-    if role.user_id == request.user.pk and role.kind == permissions.Kind.SCHOOL_ADMIN:
-        messages.error(request, _("不能取消自己的管理员角色。"))
-    else:
+    try:
         services.role_remove(role=role, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
         messages.success(
             request,
             _("已取消 %(name)s 的“%(kind)s”角色。")

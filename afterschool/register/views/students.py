@@ -25,7 +25,9 @@ def student_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
     homerooms = selectors.homerooms_with_counts(request.user, school=school)
     filters = StudentFilterForm(
-        request.GET, grades=selectors.grades_of_school(school=school), homerooms=homerooms
+        request.GET,
+        grades=selectors.grades_of_school(request.user, school=school),
+        homerooms=homerooms,
     )
     filters.is_valid()  # a bad value is named on the page; the valid filters still apply
     grade = filters.cleaned_data.get("grade")
@@ -64,8 +66,8 @@ def student_detail(request, pk):
         "register/student_detail.html",
         {
             "student": student,
-            "guardianships": selectors.guardianships_for_student(student),
-            "invitations": selectors.invitations_for_student(student) if can_invite else [],
+            "guardianships": selectors.guardianships_for_student(request.user, student),
+            "invitations": selectors.invitations_for_student(request.user, student),
             "can_manage": can_manage,
             "can_invite": can_invite,
             "show_contacts": permissions.can_see_guardian_contacts(request.user, student.school),
@@ -76,7 +78,7 @@ def student_detail(request, pk):
 @login_required
 def student_edit(request, pk):
     student = _managed_student_or_404(request, pk)
-    homerooms = selectors.homerooms_of_school(school=student.school)
+    homerooms = selectors.homerooms_of_school(request.user, school=student.school)
     form = StudentForm(
         request.POST or None, initial=StudentForm.initial_for(student), homerooms=homerooms
     )
@@ -109,11 +111,11 @@ def guardianship_edit(request, student_pk, pk=None):
             apply_service_errors(form, e)
         else:
             messages.success(request, _("监护人信息已保存。"))
-            if saved.guardian.name != " ".join(form.cleaned_data["name"].split()):
+            kept = services.guardian_name_kept(guardianship=saved, typed=form.cleaned_data["name"])
+            if kept:
                 messages.info(
                     request,
-                    _("该手机号也登记在其他学校，姓名保持为“%(name)s”。")
-                    % {"name": saved.guardian.name},
+                    _("该手机号也登记在其他学校，姓名保持为“%(name)s”。") % {"name": kept},
                 )
             return redirect("school:student-detail", pk=student.pk)
     return render(

@@ -17,7 +17,7 @@ from afterschool.register.views.common import _managed_school_or_404
 @login_required
 def term_list(request, school_pk):
     school = selectors.school_get(request.user, school_pk)
-    terms = selectors.terms_for_school(school=school)
+    terms = selectors.terms_for_school(request.user, school=school)
     return render(
         request,
         "register/term_list.html",
@@ -33,7 +33,11 @@ def term_list(request, school_pk):
 def term_edit(request, school_pk, pk=None):
     """Create a term (no ``pk``) or edit one: dates, service weekdays, holidays and swapped working days."""
     school = _managed_school_or_404(request, school_pk)
-    term = get_object_or_404(selectors.terms_for_school(school=school), pk=pk) if pk else None
+    term = (
+        get_object_or_404(selectors.terms_for_school(request.user, school=school), pk=pk)
+        if pk
+        else None
+    )
     initial = TermForm.initial_for(term) if term else None
     form = TermForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
