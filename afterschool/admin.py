@@ -1,4 +1,10 @@
-"""Django admin for the register. Roster import/export is wired in by ``register.roster`` (django-import-export)."""
+"""The Django admin for the register: inspection for superusers, never a side door.
+
+Every change to the register goes through a service (the site's pages, the ``import_roster``,
+``district_add`` and ``school_add`` commands), which checks it, keeps district lines and records who did
+it. So the admin here only reads: no add, change or delete on any register model or inline. Its one
+action, the roster import, runs the same ``roster_import`` service as the school's page.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -29,14 +35,34 @@ from afterschool.register.models import (
 from afterschool.register.views import roster as roster_views
 
 
-class RoleInline(admin.TabularInline):
-    model = Role
+class InspectOnly:
+    """Read, never write: superusers inspect; changes go through the services."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class InspectOnlyInline(InspectOnly, admin.TabularInline):
     extra = 0
-    autocomplete_fields = ["school", "district"]
+    can_delete = False
+    show_change_link = False
+
+
+class RoleInline(InspectOnlyInline):
+    model = Role
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(InspectOnly, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("课后服务"), {"fields": ("full_name", "mobile")}),
@@ -47,52 +73,48 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("name", "code", "bureau_name")
     search_fields = ("name", "code")
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("name", "code", "district", "stage")
     list_filter = ("district", "stage")
     search_fields = ("name", "code")
 
 
-class TermDayInline(admin.TabularInline):
+class TermDayInline(InspectOnlyInline):
     model = TermDay
-    extra = 0
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("name", "school", "start_date", "end_date")
     list_filter = ("school",)
     inlines = [TermDayInline]
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("__str__", "school")
     list_filter = ("school",)
 
 
 @admin.register(Homeroom)
-class HomeroomAdmin(admin.ModelAdmin):
+class HomeroomAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("__str__", "school", "head_teacher")
     list_filter = ("school", "grade__number")
     list_select_related = ("grade", "school", "head_teacher")
-    autocomplete_fields = ["head_teacher"]
 
 
-class GuardianshipInline(admin.TabularInline):
+class GuardianshipInline(InspectOnlyInline):
     model = Guardianship
-    extra = 0
-    autocomplete_fields = ["guardian", "student"]
 
 
 @admin.register(Guardian)
-class GuardianAdmin(admin.ModelAdmin):
+class GuardianAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("name", "mobile", "district", "user")
     list_filter = ("district",)
     list_select_related = ("district", "user")
@@ -101,20 +123,20 @@ class GuardianAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("user", "kind", "school", "district")
     list_filter = ("kind", "school", "district")
     list_select_related = ("user", "school", "district")
 
 
 @admin.register(TeachingAssignment)
-class TeachingAssignmentAdmin(admin.ModelAdmin):
+class TeachingAssignmentAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("teacher", "homeroom", "subject")
     list_select_related = ("teacher", "homeroom__grade")
 
 
 @admin.register(InvitationCode)
-class InvitationCodeAdmin(admin.ModelAdmin):
+class InvitationCodeAdmin(InspectOnly, admin.ModelAdmin):
     list_display = ("code", "student", "created_at", "expires_at", "used_at", "revoked_at")
     search_fields = ("code", "student__name", "student__student_no")
     readonly_fields = (
@@ -129,12 +151,9 @@ class InvitationCodeAdmin(admin.ModelAdmin):
     )
     list_select_related = ("student",)
 
-    def has_add_permission(self, request):
-        return False  # codes are issued through the school pages, which revoke the old ones
-
 
 @admin.register(Student)
-class StudentAdmin(ImportMixin, admin.ModelAdmin):
+class StudentAdmin(InspectOnly, ImportMixin, admin.ModelAdmin):
     """Students, with the roster import (students and guardians) run by ``roster.roster_import``."""
 
     list_display = ("student_no", "name", "gender", "homeroom", "school", "status")
@@ -149,6 +168,9 @@ class StudentAdmin(ImportMixin, admin.ModelAdmin):
     tmp_storage_class = "afterschool.register.views.roster.RosterUploadStorage"
     # roster_import records the import in the audit trail; one summary, not a log entry per row.
     skip_admin_log = True
+
+    def has_import_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
 
     def get_import_formats(self):
         return roster.ADMIN_FORMATS
@@ -200,7 +222,7 @@ class StudentAdmin(ImportMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(InspectOnly, admin.ModelAdmin):
     """The trail for inspection: read-only, as everywhere."""
 
     list_display = ("at", "actor_label", "school", "action", "sentence")
@@ -212,18 +234,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def sentence(self, entry):
         return audit_sentence(entry)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StaffInvitation)
-class StaffInvitationAdmin(admin.ModelAdmin):
+class StaffInvitationAdmin(InspectOnly, admin.ModelAdmin):
     """For inspection: invitations are issued, revoked and accepted through the site's services only."""
 
     list_display = ("full_name", "school", "created_at", "expires_at", "accepted_at", "revoked_at")
@@ -231,9 +244,3 @@ class StaffInvitationAdmin(admin.ModelAdmin):
     list_select_related = ("school",)
     search_fields = ("full_name",)
     exclude = ("code_digest",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -248,3 +248,19 @@ PICKUP_GRANT = audit_action(
 PICKUP_WITHDRAW = audit_action(
     "register.pickup_withdraw", gettext_lazy("取消接送"), _pickup_change(granted=False)
 )
+DISTRICT_SAVE = audit_action(
+    "register.district_save",
+    gettext_lazy("保存区县"),
+    lambda e: (
+        (_("新建区县“%(name)s”") if e.details.get("created") else _("修改区县“%(name)s”"))
+        % {"name": e.target_label}
+    ),
+)
+SCHOOL_SAVE = audit_action(
+    "register.school_save",
+    gettext_lazy("保存学校"),
+    lambda e: (
+        (_("新建学校“%(name)s”") if e.details.get("created") else _("修改学校“%(name)s”"))
+        % {"name": e.target_label}
+    ),
+)

@@ -8,6 +8,7 @@ from afterschool.register.services.invitations import (
     normalize_invitation_code,
     parent_account_activate,
 )
+from afterschool.register.services.schools import bureau_staff_add, district_save, school_save
 from afterschool.register.services.staff import (
     homeroom_head_teacher_set,
     role_remove,
@@ -25,6 +26,9 @@ from afterschool.register.services.students import (
 from afterschool.register.services.terms import term_save
 
 __all__ = [
+    "bureau_staff_add",
+    "district_save",
+    "school_save",
     "TooManyAttempts",
     "guardian_name_kept",
     "guardianship_remove",
