@@ -199,6 +199,8 @@ def test_a_name_typed_on_a_page_is_kept_as_the_roster_would_keep_it(client, setu
     from tests.register.roster_files import row, xlsx_file
 
     student, _admin = setup
+    student.student_no = "G110101201601010011"
+    student.save()
     client.post(
         reverse("school:student-edit", kwargs={"pk": student.pk}),
         _student_data(student, name=" 张 小 明 "),
