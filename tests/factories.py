@@ -56,11 +56,20 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"s{n}")
 
 
+def _year(school, day=None):
+    from afterschool.register.services import school_year_ensure
+
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    return school_year_ensure(school=school, day=day or timezone.localdate())
+
+
 class TermFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Term
 
     school = factory.SubFactory(SchoolFactory)
+    school_year = factory.LazyAttribute(lambda o: _year(o.school, o.start_date))
     name = factory.Sequence(lambda n: f"学期{n}")
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
@@ -80,6 +89,7 @@ class HomeroomFactory(factory.django.DjangoModelFactory):
         model = Homeroom
 
     school = factory.SubFactory(SchoolFactory)
+    school_year = factory.LazyAttribute(lambda o: _year(o.school))
     grade = factory.LazyAttribute(lambda o: GradeFactory(school=o.school))
     number = factory.Sequence(lambda n: n + 1)
 

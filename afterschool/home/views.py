@@ -50,11 +50,7 @@ def teacher_today(request):
     if not permissions.works_with_children(request.user):
         raise Http404
     today = timezone.localdate()
-    homerooms = selectors.homerooms_for_user(request.user).filter(
-        school__in=permissions.school_ids_with(
-            request.user, permissions.Kind.TEACHER, permissions.Kind.DUTY_LEADER
-        )
-    )
+    homerooms = selectors.homerooms_taught(request.user)
     led = [h for h in homerooms if h.head_teacher_id == request.user.pk]
     schools = selectors.schools_worked_at(request.user)
     terms = []

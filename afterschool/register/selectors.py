@@ -13,9 +13,11 @@ from afterschool.register.models import (
     Grade,
     Guardianship,
     Homeroom,
+    HomeroomMembership,
     InvitationCode,
     Role,
     School,
+    SchoolYear,
     StaffInvitation,
     Student,
     TermDay,
@@ -38,6 +40,15 @@ def students_for_user(user) -> QuerySet[Student]:
     if not user.is_authenticated:
         return Student.objects.none()
     return Student.objects.filter(permissions.students_filter(user)).distinct()
+
+
+def memberships_of_student(user, student) -> QuerySet:
+    """The classes a child was in, year by year (newest first), for those who may see the child."""
+    return (
+        HomeroomMembership.objects.filter(student=student, student__in=students_for_user(user))
+        .select_related("homeroom__grade", "school_year")
+        .order_by("-school_year__start_date")
+    )
 
 
 def student_get(user, pk) -> Student:
@@ -73,13 +84,42 @@ def homerooms_for_user(user) -> QuerySet[Homeroom]:
     )
 
 
+def homerooms_taught(user) -> QuerySet[Homeroom]:
+    """This year's classes a teacher or duty leader works with, at each school where they do."""
+    schools = schools_worked_at(user).filter(
+        pk__in=permissions.school_ids_with(user, Kind.TEACHER, Kind.DUTY_LEADER)
+    )
+    years = [y for y in (current_school_year(user, school) for school in schools) if y]
+    return homerooms_for_user(user).filter(school__in=schools, school_year__in=years)
+
+
 def homeroom_get(user, pk) -> Homeroom:
     return get_object_or_404(homerooms_for_user(user), pk=pk)
 
 
-def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
+def current_school_year(user, school: School) -> SchoolYear | None:
+    """The school's year running today; else the latest begun, else the first to come (None: no year)."""
+    if not (_readable(user, school) or school.pk in permissions.school_ids_with(user)):
+        return None
+    today = timezone.localdate()
+    years = SchoolYear.objects.filter(school=school)
     return (
-        homerooms_for_user(user)
+        years.containing(today).first()
+        or years.filter(start_date__lte=today).order_by("-start_date").first()
+        or years.order_by("start_date").first()
+    )
+
+
+def _this_year(queryset, user, school: School, *, path: str = "school_year"):
+    """``queryset`` narrowed to the school's current year (lists show this year's classes)."""
+    year = current_school_year(user, school)
+    return queryset.filter(**{path: year}) if year is not None else queryset
+
+
+def homerooms_with_counts(user, *, school: School) -> QuerySet[Homeroom]:
+    """This year's classes the user may open, with their enrolled children counted."""
+    return (
+        _this_year(homerooms_for_user(user), user, school)
         .filter(school=school)
         .annotate(
             student_count=Count(
@@ -102,17 +142,26 @@ def grades_of_school(user, *, school: School) -> QuerySet[Grade]:
 
 
 def grades_with_counts(user, *, school: School) -> QuerySet[Grade]:
-    """The school's grades with their class and enrolled-student counts, and their classes in order."""
+    """The school's grades with this year's classes and enrolled-student counts, classes in order."""
     if not _readable(user, school):
         return Grade.objects.none()
+    year = current_school_year(user, school)
     return (
         Grade.objects.filter(school=school)
-        .prefetch_related(Prefetch("homerooms", queryset=Homeroom.objects.order_by("number")))
+        .prefetch_related(
+            Prefetch(
+                "homerooms",
+                queryset=Homeroom.objects.filter(school_year=year).order_by("number"),
+            )
+        )
         .annotate(
-            homeroom_count=Count("homerooms", distinct=True),
+            homeroom_count=Count("homerooms", filter=Q(homerooms__school_year=year), distinct=True),
             student_count=Count(
                 "homerooms__students",
-                filter=Q(homerooms__students__status=Student.Status.ENROLLED),
+                filter=Q(
+                    homerooms__students__status=Student.Status.ENROLLED,
+                    homerooms__school_year=year,
+                ),
                 distinct=True,
             ),
         )
@@ -275,11 +324,11 @@ def terms_for_school(user, *, school: School):
 
 
 def homerooms_of_school(user, *, school: School) -> QuerySet[Homeroom]:
-    """Every class of the school, for its admins (moving a child, choosing a class)."""
+    """This year's classes of the school, for its admins (moving a child, choosing a class)."""
     if not permissions.can_manage_school(user, school):
         return Homeroom.objects.none()
     return (
-        Homeroom.objects.filter(school=school)
+        _this_year(Homeroom.objects.filter(school=school), user, school)
         .select_related("grade")
         .order_by("grade__number", "number")
     )

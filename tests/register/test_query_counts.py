@@ -43,8 +43,8 @@ def school(request):
 @pytest.mark.parametrize(
     ("url", "limit"),
     [
-        # 12: the grades, their classes (links to each class page) and the counts.
-        (lambda s: reverse("home:school-dashboard", kwargs={"school_pk": s.pk}), 12),
+        # 13: the grades, this year's classes (links to each class page), the year and the counts.
+        (lambda s: reverse("home:school-dashboard", kwargs={"school_pk": s.pk}), 13),
         (lambda s: reverse("school:student-list", kwargs={"school_pk": s.pk}), 10),
         (
             lambda s: reverse("school:homeroom-detail", kwargs={"pk": s.homerooms.first().pk}),
@@ -74,7 +74,8 @@ def test_teacher_today_runs_fixed_queries(client, school, django_assert_max_num_
     for homeroom in school.homerooms.all():
         TeachingAssignment.objects.create(teacher=user, homeroom=homeroom, subject="体育")
     client.force_login(user)
-    with django_assert_max_num_queries(10):
+    # 12: two of them find each school's current year (one per school the teacher works at).
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("home:teacher-today")).status_code == 200
 
 

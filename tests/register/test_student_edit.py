@@ -201,6 +201,8 @@ def test_a_name_typed_on_a_page_is_kept_as_the_roster_would_keep_it(client, setu
     student, _admin = setup
     student.student_no = "G110101201601010011"
     student.save()
+    student.homeroom.number = 2  # factories number classes in sequence; a roster says 1–99
+    student.homeroom.save()
     client.post(
         reverse("school:student-edit", kwargs={"pk": student.pk}),
         _student_data(student, name=" 张 小 明 "),

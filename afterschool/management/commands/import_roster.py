@@ -7,7 +7,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from afterschool.register.models import School
-from afterschool.register.roster import roster_import
+from afterschool.register.roster import roster_import, roster_years
 
 
 class Command(BaseCommand):
@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--school", required=True, help="学校代码")
         parser.add_argument("--dry-run", action="store_true", help="只检查并预览，不保存")
         parser.add_argument("--user", help="记入操作日志的用户名（可选）")
+        parser.add_argument(
+            "--next-year",
+            action="store_true",
+            help="导入到下一学年（新学年的名册：学生升入新学年的班级）；默认本学年",
+        )
 
     def handle(self, *args, path, school, dry_run, user=None, **options):
         try:
@@ -41,6 +46,7 @@ class Command(BaseCommand):
                     dataset_or_file=File(handle, name=name),
                     by=by,
                     dry_run=dry_run,
+                    school_year=roster_years(school_obj)[1 if options["next_year"] else 0],
                 )
         except OSError as e:
             raise CommandError(f"“{name}”：无法读取文件（{e.strerror or e}）。") from None

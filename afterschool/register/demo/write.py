@@ -12,6 +12,7 @@ from afterschool.register.models import (
     Guardian,
     Guardianship,
     Homeroom,
+    HomeroomMembership,
     Role,
     School,
     Student,
@@ -20,6 +21,7 @@ from afterschool.register.models import (
     TermDay,
     User,
 )
+from afterschool.register.services.terms import school_year_ensure
 
 Kind = Role.Kind
 
@@ -117,13 +119,20 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
         schools[spec["key"]] = school
         created["schools"] += new
 
-    # Terms and their calendar exceptions.
+    # This school year, its terms and their calendar exceptions.
+    years = {}
     name, start, end = _term_dates(today)
     for school in schools.values():
+        years[school.pk] = school_year_ensure(school=school, day=start)
         term, new = Term.objects.get_or_create(
             school=school,
             name=name,
-            defaults={"start_date": start, "end_date": end, "service_weekdays": [1, 2, 3, 4, 5]},
+            defaults={
+                "start_date": start,
+                "end_date": end,
+                "service_weekdays": [1, 2, 3, 4, 5],
+                "school_year": years[school.pk],
+            },
         )
         created["terms"] += new
         have = set(term.calendar_days.values_list("date", flat=True))
@@ -207,9 +216,9 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
                 )
     created["roles"] = _bulk(Role, new_roles)
 
-    # Homerooms, led by their head teachers.
+    # This year's homerooms, led by their head teachers.
     homerooms = {
-        (h.grade_id, h.number): h for h in Homeroom.objects.filter(school__in=schools.values())
+        (h.grade_id, h.number): h for h in Homeroom.objects.filter(school_year__in=years.values())
     }
     new_rooms, fill_head = [], []
     for (k, g, r), head in sorted(plan.homerooms.items()):
@@ -217,7 +226,13 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
         room = homerooms.get((grade.pk, r))
         if room is None:
             new_rooms.append(
-                Homeroom(school=schools[k], grade=grade, number=r, head_teacher=users[head])
+                Homeroom(
+                    school=schools[k],
+                    school_year=years[schools[k].pk],
+                    grade=grade,
+                    number=r,
+                    head_teacher=users[head],
+                )
             )
         elif room.head_teacher_id is None:
             room.head_teacher = users[head]
@@ -227,7 +242,7 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
         Homeroom.objects.bulk_update(fill_head, ["head_teacher"])
     homerooms = {
         (h.school_id, h.grade.number, h.number): h
-        for h in Homeroom.objects.filter(school__in=schools.values()).select_related("grade")
+        for h in Homeroom.objects.filter(school_year__in=years.values()).select_related("grade")
     }
 
     def room_of(k, g, r) -> Homeroom:
@@ -277,6 +292,23 @@ def _write(plan: DemoPlan, *, password: str, today: datetime.date) -> dict[str, 
     )
     if created["students"]:
         existing = student_ids()
+    member = set(
+        HomeroomMembership.objects.filter(school_year__in=years.values()).values_list(
+            "student_id", flat=True
+        )
+    )
+    _bulk(
+        HomeroomMembership,
+        (
+            HomeroomMembership(
+                student_id=existing[(schools[st.school].pk, st.student_no)],
+                homeroom=room_of(st.school, st.grade, st.room),
+                school_year=years[schools[st.school].pk],
+            )
+            for st in plan.students
+            if existing[(schools[st.school].pk, st.student_no)] not in member
+        ),
+    )
 
     # Guardians, identified by mobile number within the district, and their links to the children.
     mobiles = [g.mobile for g in plan.guardians]

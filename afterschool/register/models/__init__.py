@@ -6,12 +6,13 @@ from afterschool.register.models.accounts import District, School, User, mask_mo
 from afterschool.register.models.audit import AppendOnlyError, AuditEntry, AuditEntryQuerySet
 from afterschool.register.models.calendar import (
     WEEKDAY_NAMES,
+    SchoolYear,
     Term,
     TermDay,
     default_service_weekdays,
 )
 from afterschool.register.models.classes import Grade, Homeroom, TeachingAssignment, grade_name
-from afterschool.register.models.people import Guardian, Guardianship, Student
+from afterschool.register.models.people import Guardian, Guardianship, HomeroomMembership, Student
 from afterschool.register.models.roles import InvitationCode, InvitationCodeQuerySet, Role
 from afterschool.register.models.staff import StaffInvitation, StaffInvitationQuerySet
 
@@ -25,10 +26,12 @@ __all__ = [
     "Guardian",
     "Guardianship",
     "Homeroom",
+    "HomeroomMembership",
     "InvitationCode",
     "InvitationCodeQuerySet",
     "Role",
     "School",
+    "SchoolYear",
     "StaffInvitation",
     "StaffInvitationQuerySet",
     "Student",

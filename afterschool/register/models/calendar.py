@@ -15,11 +15,72 @@ def default_service_weekdays():
     return [1, 2, 3, 4, 5]
 
 
+# A school year runs from 1 August to 31 July: the first term starts around 1 September, the second ends
+# before the summer; a summer holiday programme belongs to the year it closes.
+YEAR_START_MONTH = 8
+
+
+class SchoolYearQuerySet(models.QuerySet):
+    def containing(self, day: datetime.date):
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+    def on(self, school, day: datetime.date) -> "SchoolYear":
+        """The school's year containing ``day``: the stored one, or an unsaved one until it is needed."""
+        start, end = SchoolYear.bounds_for(day)
+        return self.filter(school=school, start_date=start).first() or SchoolYear(
+            school=school, start_date=start, end_date=end
+        )
+
+
+class SchoolYear(models.Model):
+    """A school year (学年) of a school. Terms and homerooms belong to one, so next September's classes are
+    new rows and last year's classes, with what was recorded of them, stay as they were."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="school_years", verbose_name=_("学校")
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学年")
+        verbose_name_plural = _("学年")
+        ordering = ["school", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "start_date"], name="school_year_unique"),
+            models.CheckConstraint(
+                condition=Q(start_date__lt=models.F("end_date")),
+                name="school_year_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return str(_("%(a)d—%(b)d 学年")) % {"a": self.start_date.year, "b": self.end_date.year}
+
+    @staticmethod
+    def bounds_for(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The year containing ``day``: 1 August to 31 July."""
+        first = day.year if day.month >= YEAR_START_MONTH else day.year - 1
+        return (
+            datetime.date(first, YEAR_START_MONTH, 1),
+            datetime.date(first + 1, YEAR_START_MONTH, 1) - datetime.timedelta(days=1),
+        )
+
+
 class Term(models.Model):
     """A semester (学期): its dates, the weekdays with service, and the calendar's exceptions."""
 
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, related_name="terms", verbose_name=_("学校")
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="terms", verbose_name=_("学年")
     )
     name = models.CharField(
         _("学期名称"), max_length=50, help_text=_("例如：2026—2027 学年第一学期")

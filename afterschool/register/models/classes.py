@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from afterschool.register.models.accounts import School
+from afterschool.register.models.calendar import SchoolYear
 from afterschool.register.normalize import CN_NUMERALS
 
 
@@ -56,6 +57,9 @@ class Homeroom(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, related_name="homerooms", verbose_name=_("学校")
     )
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="homerooms", verbose_name=_("学年")
+    )
     grade = models.ForeignKey(
         Grade, on_delete=models.CASCADE, related_name="homerooms", verbose_name=_("年级")
     )
@@ -74,7 +78,9 @@ class Homeroom(models.Model):
         verbose_name_plural = _("班级")
         ordering = ["school", "grade__number", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["grade", "number"], name="homeroom_unique_per_grade"),
+            models.UniqueConstraint(
+                fields=["school_year", "grade", "number"], name="homeroom_unique_per_year_grade"
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="homeroom_number_positive"),
         ]
 
@@ -88,6 +94,8 @@ class Homeroom(models.Model):
     def clean(self):
         if self.grade_id and self.school_id and self.grade.school_id != self.school_id:
             raise ValidationError({"grade": _("年级不属于该学校")})
+        if self.school_year_id and self.school_id and self.school_year.school_id != self.school_id:
+            raise ValidationError({"school_year": _("学年不属于该学校")})
 
 
 class TeachingAssignment(models.Model):

@@ -158,3 +158,34 @@ class Guardianship(models.Model):
             and self.guardian.district_id != self.student.school.district_id
         ):
             raise ValidationError({"guardian": _("监护人须是学生所在区县的记录")})
+
+
+class HomeroomMembership(models.Model):
+    """Which class a child was in, year by year. ``Student.homeroom`` is this year's; last year's stays
+    here, so what was recorded then (attendance, bills) still reads under the class it was made in."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("学生")
+    )
+    homeroom = models.ForeignKey(
+        Homeroom, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("班级")
+    )
+    school_year = models.ForeignKey(
+        "afterschool.SchoolYear",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("学年"),
+    )
+
+    class Meta:
+        verbose_name = _("在班记录")
+        verbose_name_plural = _("在班记录")
+        ordering = ["student", "-school_year__start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year"], name="membership_one_class_a_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} · {self.homeroom} · {self.school_year}"

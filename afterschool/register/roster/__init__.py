@@ -27,7 +27,7 @@ from afterschool.register.roster.files import (
 )
 from afterschool.register.roster.resource import StudentResource
 from afterschool.register.roster.results import RosterFileError
-from afterschool.register.roster.service import roster_import
+from afterschool.register.roster.service import roster_import, roster_years
 
 __all__ = [
     "ADMIN_FORMATS",
@@ -44,6 +44,7 @@ __all__ = [
     "roster_file_message",
     "roster_format_for",
     "roster_import",
+    "roster_years",
     "roster_read",
     "roster_rows",
     "roster_sniff",

@@ -16,7 +16,9 @@ from afterschool.register.models import (
     Guardian,
     Guardianship,
     Homeroom,
+    HomeroomMembership,
     School,
+    SchoolYear,
     Student,
 )
 from afterschool.register.roster.columns import _gender_label, _masked, _relation_label
@@ -36,10 +38,12 @@ def _chunks(items: list, size: int = 5000) -> Iterator[list]:
 class _Plan:
     """Compares the clean lines with the database: what to create, what to update, what is unchanged."""
 
-    def __init__(self, school: School, lines: list[_Line], result: RosterResult):
+    def __init__(self, school: School, lines: list[_Line], result: RosterResult, year: SchoolYear):
         self.school = school
         self.lines = lines
         self.result = result
+        # The school year the file's classes are in: its homerooms are looked up and made in it.
+        self.year = year
 
     def build(self) -> None:
         school, result = self.school, self.result
@@ -49,16 +53,19 @@ class _Plan:
         self.students = students
 
         self.grades = {g.number: g for g in Grade.objects.filter(school=school)}
+        rooms = list(Homeroom.objects.filter(school=school).select_related("grade"))
         self.homerooms = {
-            (h.grade.number, h.number): h
-            for h in Homeroom.objects.filter(school=school).select_related("grade")
+            (h.grade.number, h.number): h for h in rooms if h.school_year_id == self.year.pk
         }
         wanted_rooms = {(s.grade, s.room) for s in students.values()}
         self.new_grades = sorted({g for g, _r in wanted_rooms} - set(self.grades))
         self.new_rooms = sorted(wanted_rooms - set(self.homerooms))
         result.grades_new = len(self.new_grades)
         result.homerooms_new = len(self.new_rooms)
-        room_of_id = {h.pk: key for key, h in self.homerooms.items()}
+        # A child's class in this year: their membership of it, else their current class if it is this
+        # year's. Next year's roster finds none: every child moves up (升入) to a class of the new year.
+        room_of_id = {h.pk: (h.grade.number, h.number) for h in rooms}
+        year_of_room = {h.pk: h.school_year_id for h in rooms}
 
         # Existing rows are read as named tuples, not model instances: on a re-import of 20,000
         # students nearly all of them are unchanged and never become objects.
@@ -74,6 +81,12 @@ class _Plan:
                 named=True,
             ):
                 self.existing[s.student_no] = s
+        self.memberships = {}
+        for chunk in _chunks([s.pk for s in self.existing.values()] if self.year.pk else []):
+            for student_id, membership_id, homeroom_id in HomeroomMembership.objects.filter(
+                school_year=self.year, student_id__in=chunk
+            ).values_list("student_id", "pk", "homeroom_id"):
+                self.memberships[student_id] = (membership_id, homeroom_id)
         self.student_rows: list[_Line] = []
         self.student_nos_to_write: set[str] = set()
         for no, line in students.items():
@@ -92,12 +105,27 @@ class _Plan:
                         a=_gender_label(old.gender), b=_gender_label(line.gender)
                     )
                 )
-            old_room = room_of_id.get(old.homeroom_id)
-            if old_room != (line.grade, line.room):
+            member = self.memberships.get(old.pk)
+            if member is not None:
+                old_room = room_of_id.get(member[1])
+            elif year_of_room.get(old.homeroom_id) == self.year.pk:
+                old_room = room_of_id.get(old.homeroom_id)
+            else:
+                old_room = None
+            if old_room is None:
+                diffs.append(
+                    _("{year}编入“{b}”（原为“{a}”）").format(
+                        year=self.year.name,
+                        a=_homeroom_text(*room_of_id[old.homeroom_id])
+                        if old.homeroom_id in room_of_id
+                        else "?",
+                        b=_homeroom_text(line.grade, line.room),
+                    )
+                )
+            elif old_room != (line.grade, line.room):
                 diffs.append(
                     _("班级“{a}”改为“{b}”").format(
-                        a=_homeroom_text(*old_room) if old_room else "?",
-                        b=_homeroom_text(line.grade, line.room),
+                        a=_homeroom_text(*old_room), b=_homeroom_text(line.grade, line.room)
                     )
                 )
             old_priorities = frozenset(f for f in Student.PRIORITY_FIELDS if getattr(old, f))
@@ -253,7 +281,10 @@ class _Plan:
             self.grades.update({g.number: g for g in created})
         if self.new_rooms:
             created = Homeroom.objects.bulk_create(
-                [Homeroom(school=school, grade=self.grades[g], number=r) for g, r in self.new_rooms]
+                [
+                    Homeroom(school=school, school_year=self.year, grade=self.grades[g], number=r)
+                    for g, r in self.new_rooms
+                ]
             )
             self.homerooms.update({(h.grade.number, h.number): h for h in created})
 
@@ -304,6 +335,8 @@ class _Plan:
             resource.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
             students.update({no: s.pk for no, s in resource.instances.items()})
 
+        self.write_memberships(students)
+
         guardians = {mobile: g.pk for mobile, g in self.guardians.items()}
         if self.new_guardians:
             rows = [
@@ -343,6 +376,20 @@ class _Plan:
                 batch_size=2000,
             )
         self.record_pickup_changes(by, students)
+
+    def write_memberships(self, students: dict[str, int]) -> None:
+        """Each child of the file in their class of this year: a new membership, or a changed one."""
+        new, changed = [], []
+        for no, line in self.students.items():
+            room = self.homerooms[(line.grade, line.room)].pk
+            member = self.memberships.get(students[no])
+            if member is None:
+                new.append((students[no], room, self.year.pk))
+            elif member[1] != room:
+                changed.append(HomeroomMembership(pk=member[0], homeroom_id=room))
+        insert_rows(HomeroomMembership, ["student_id", "homeroom_id", "school_year_id"], new)
+        if changed:
+            HomeroomMembership.objects.bulk_update(changed, ["homeroom_id"], batch_size=2000)
 
     def record_pickup_changes(self, by, students: dict[str, int]) -> None:
         """One audit entry per grant or withdrawal of a guardian's permission to pick a child up."""

@@ -57,6 +57,8 @@ class RosterResult:
 
     school: School
     file_name: str = ""
+    # The year the file's classes are in (``roster_years``).
+    school_year: object = None
     dry_run: bool = True
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
 import logging
 import os
 
 import tablib
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import exceptions as import_export_exceptions
 
@@ -16,6 +18,7 @@ from afterschool.register import audit_entries
 from afterschool.register.audit import audit_record
 from afterschool.register.models import (
     School,
+    SchoolYear,
 )
 from afterschool.register.roster.columns import COLUMNS
 from afterschool.register.roster.files import roster_file_message, roster_read
@@ -54,8 +57,12 @@ def roster_import(
     dry_run: bool,
     file_name: str = "",
     expect_fingerprint: str | None = None,
+    school_year: SchoolYear | None = None,
 ) -> RosterResult:
     """Import a roster of students with guardians into ``school``: all rows or none.
+
+    The file's classes are ``school_year``'s (default: the year running today); next year's roster makes
+    next year's classes and moves the children into them, while last year's classes and records stay.
 
     ``dataset_or_file`` is a ``tablib.Dataset`` or a file (an upload, or any object with ``name`` and
     ``read``). With ``dry_run`` nothing is written and the result is the preview. ``by`` is the user
@@ -71,14 +78,29 @@ def roster_import(
             dry_run=dry_run,
             file_name=file_name,
             expect_fingerprint=expect_fingerprint,
+            school_year=school_year,
         )
 
 
+def roster_years(school: School) -> list[SchoolYear]:
+    """The years a roster may be imported into: the one running today and the next (a new class list
+    arrives in the summer before September)."""
+    today = timezone.localdate()
+    this = SchoolYear.objects.on(school, today)
+    return [this, SchoolYear.objects.on(school, this.end_date + datetime.timedelta(days=1))]
+
+
 def _roster_import(
-    *, school, dataset_or_file, by, dry_run, file_name, expect_fingerprint
+    *, school, dataset_or_file, by, dry_run, file_name, expect_fingerprint, school_year
 ) -> RosterResult:
     file_name = file_name or os.path.basename(getattr(dataset_or_file, "name", "") or "")
-    result = RosterResult(school=school, file_name=file_name, dry_run=dry_run)
+    year = school_year or roster_years(school)[0]
+    result = RosterResult(school=school, file_name=file_name, dry_run=dry_run, school_year=year)
+    if year.school_id != school.pk or year.start_date not in {
+        y.start_date for y in roster_years(school)
+    }:
+        result.errors.append(RowError(None, None, _("只能导入本学年或下一学年的名册。")))
+        return result
     if isinstance(dataset_or_file, tablib.Dataset):
         dataset = dataset_or_file
     else:
@@ -99,7 +121,9 @@ def _roster_import(
             if not dry_run and not result.errors:
                 # One import per school at a time: a second one waits and then sees the first's rows.
                 School.objects.select_for_update().filter(pk=school.pk).exists()
-            plan = _Plan(school, parser.lines, result)
+            if not dry_run and not result.errors and year.pk is None:
+                year.save()
+            plan = _Plan(school, parser.lines, result, year)
             plan.build()
             if (
                 expect_fingerprint is not None

@@ -23,9 +23,10 @@ from afterschool.register.services.students import (
     guardianship_save,
     student_update,
 )
-from afterschool.register.services.terms import term_save
+from afterschool.register.services.terms import school_year_ensure, term_save
 
 __all__ = [
+    "school_year_ensure",
     "bureau_staff_add",
     "district_save",
     "school_save",

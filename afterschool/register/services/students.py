@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from afterschool.register import audit_entries
 from afterschool.register.audit import audit_entry, audit_record, audit_record_many
-from afterschool.register.models import Guardian, Guardianship, Student
+from afterschool.register.models import Guardian, Guardianship, HomeroomMembership, Student
 from afterschool.register.normalize import normalize_mobile
 from afterschool.register.rules import person_name, school_names_guardian
 
@@ -22,14 +22,25 @@ def student_update(*, student: Student, by, **changes) -> Student:
         changes["name"] = person_name(changes["name"])
         if not changes["name"]:
             raise ValidationError({"name": _("请填写学生姓名。")})
-    if "homeroom" in changes and changes["homeroom"].school_id != student.school_id:
-        raise ValidationError({"homeroom": _("只能调到本校的班级。")})
+    if "homeroom" in changes:
+        new_room = changes["homeroom"]
+        if new_room.school_id != student.school_id:
+            raise ValidationError({"homeroom": _("只能调到本校的班级。")})
+        if new_room.school_year.start_date < student.homeroom.school_year.start_date:
+            raise ValidationError({"homeroom": _("不能调回以前学年的班级。")})
     before = {field: _shown(student, field) for field in changes}
     label = str(student)
     for field, value in changes.items():
         setattr(student, field, value)
     student.full_clean(exclude=["school", "student_no"])
     student.save()
+    if "homeroom" in changes:
+        # The class of that year; other years' classes stay as they were.
+        HomeroomMembership.objects.update_or_create(
+            student=student,
+            school_year=student.homeroom.school_year,
+            defaults={"homeroom": student.homeroom},
+        )
     diff = {
         str(Student._meta.get_field(f).verbose_name): [before[f], _shown(student, f)]
         for f in changes

@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 
 from afterschool.register import audit_entries
 from afterschool.register.audit import audit_entry, audit_record, audit_record_many
-from afterschool.register.models import WEEKDAY_NAMES, Term, TermDay
+from afterschool.register.models import WEEKDAY_NAMES, SchoolYear, Term, TermDay
+
+
+def school_year_ensure(*, school, day) -> SchoolYear:
+    """The school's year containing ``day`` (1 August to 31 July), created the first time it is needed."""
+    start, end = SchoolYear.bounds_for(day)
+    year, _created = SchoolYear.objects.get_or_create(
+        school=school, start_date=start, defaults={"end_date": end}
+    )
+    return year
 
 
 @transaction.atomic
@@ -27,7 +36,7 @@ def term_save(
         raise ValidationError(_("学期不属于该学校。"))
     term.name, term.start_date, term.end_date = name, start_date, end_date
     term.service_weekdays = sorted(set(service_weekdays))
-    term.full_clean(exclude=["school"])
+    term.full_clean(exclude=["school", "school_year"])
     others = Term.objects.filter(school=school).exclude(pk=term.pk)
     if others.filter(name=name).exists():
         raise ValidationError({"name": _("本校已有同名学期。")})
@@ -62,6 +71,15 @@ def term_save(
             "follows_weekday": follows if day["kind"] == TermDay.Kind.WORKDAY else None,
         }
     created = term.pk is None
+    year = school_year_ensure(school=school, day=start_date)
+    if end_date > year.end_date:
+        raise ValidationError(
+            {
+                "end_date": _("学期须在一个学年之内（%(year)s 至 %(end)s 结束）。")
+                % {"year": year.name, "end": year.end_date}
+            }
+        )
+    term.school_year = year
     term.save()
     _calendar_update(term=term, wanted=seen, by=by)
     audit_record(

@@ -42,6 +42,7 @@ from afterschool.register.roster import (
     roster_sniff,
     roster_template,
     roster_upload_storage,
+    roster_years,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,6 +98,16 @@ class RosterUploadForm(forms.Form):
         help_text=gettext_lazy("支持 .xlsx 和 .csv（UTF-8 或 GBK 编码）。"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("学年"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "名册中的班级属于哪个学年。暑假里导入新学年的名册：学生升入新学年的班级，"
+            "上一学年的班级和记录保持不变。"
+        ),
+    )
     dry_run = forms.BooleanField(
         label=gettext_lazy("先预览，不保存"),
         required=False,
@@ -105,6 +116,16 @@ class RosterUploadForm(forms.Form):
             "预览无误后再确认导入。取消勾选则直接导入（有错误时仍不会保存任何数据）。"
         ),
     )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = {y.start_date.year: y for y in years}
+        this, following = years
+        self.fields["year"].choices = [
+            (this.start_date.year, _("%(year)s（本学年）") % {"year": this.name}),
+            (following.start_date.year, _("%(year)s（下一学年）") % {"year": following.name}),
+        ]
+        self.fields["year"].initial = this.start_date.year
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -165,13 +186,17 @@ def _forget_upload(request, school_pk) -> None:
         request.session[SESSION_KEY] = uploads
 
 
-def _keep_upload(request, school_pk, upload, data: bytes, fingerprint: str) -> str:
+def _keep_upload(request, school_pk, upload, data: bytes, fingerprint: str, year) -> str:
     """Store the previewed file for the confirm step; return the token the confirm form must send."""
     _forget_upload(request, school_pk)
     storage = RosterUploadStorage()
     storage.save(data)
     uploads = _pending_uploads(request)
-    uploads[str(school_pk)] = {"name": storage.name, "file_name": upload.name}
+    uploads[str(school_pk)] = {
+        "name": storage.name,
+        "file_name": upload.name,
+        "year": year.start_date.year,
+    }
     request.session[SESSION_KEY] = uploads
     return _new_token(request, school_pk, fingerprint)
 
@@ -189,23 +214,27 @@ def _new_token(request, school_pk, fingerprint: str) -> str:
 def roster_import_view(request, school_pk):
     """Upload a roster; by default a dry run whose preview offers to confirm the import."""
     school = _managed_school_or_404(request, school_pk)
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    form = RosterUploadForm(request.POST or None, request.FILES or None, years=roster_years(school))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         dry_run = form.cleaned_data["dry_run"]
+        year = form.years.get(form.cleaned_data["year"]) or roster_years(school)[0]
         data = upload.read(settings.ROSTER_UPLOAD_MAX_BYTES + 1)
         result = roster_import(
             school=school,
             dataset_or_file=ContentFile(data, name=upload.name),
             by=request.user,
             dry_run=dry_run,
+            school_year=year,
         )
         if result.saved:
             _forget_upload(request, school.pk)
             messages.success(request, _("名册已导入。") + result.summary())
             return redirect("home:school-dashboard", school_pk=school.pk)
         token = (
-            _keep_upload(request, school.pk, upload, data, result.fingerprint) if result.ok else ""
+            _keep_upload(request, school.pk, upload, data, result.fingerprint, year)
+            if result.ok
+            else ""
         )
         return _preview(request, school, result, token)
     return render(request, "register/roster_import.html", {"school": school, "form": form})
@@ -227,11 +256,18 @@ def roster_import_confirm(request, school_pk):
         _forget_upload(request, school.pk)
         messages.error(request, _("预览已过期，请重新上传名册。"))
         return redirect("school:roster-import", school_pk=school.pk)
+    years = {y.start_date.year: y for y in roster_years(school)}
+    if pending.get("year") not in years:
+        # Previewed for a year no longer offered (the upload waited past 31 July).
+        _forget_upload(request, school.pk)
+        messages.error(request, _("预览已过期，请重新上传名册。"))
+        return redirect("school:roster-import", school_pk=school.pk)
     result = roster_import(
         school=school,
         dataset_or_file=ContentFile(data, name=pending["file_name"]),
         by=request.user,
         dry_run=False,
+        school_year=years[pending["year"]],
         # A preview kept from before fingerprints (no key) counts as outdated.
         expect_fingerprint=pending.get("fingerprint") or "",
     )
