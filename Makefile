@@ -9,16 +9,24 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-cjk chromium
 
-.PHONY: demo test test-sqlite test-postgres bench lint format system-deps venv migrate serve clean
+.PHONY: demo test test-sqlite test-postgres bench lint format lock system-deps venv migrate serve clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(PY) pyproject.toml
+# Exactly the versions the suite passed with (requirements.lock, with hashes); `make lock` refreshes it
+# after pyproject.toml's dependencies change.
+$(STAMP): $(PY) pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
