@@ -14,3 +14,12 @@ def _use_locmem_cache(settings):
 @pytest.fixture(autouse=True)
 def _chinese(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def superuser_client(client):
+    """A client logged in as a superuser: the only one the Django admin lets in (to read)."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client

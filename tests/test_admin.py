@@ -16,12 +16,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def test_no_register_model_can_be_added_changed_or_deleted_in_the_admin(rf):
     request = rf.get("/admin/")
     request.user = UserFactory(is_staff=True, is_superuser=True)

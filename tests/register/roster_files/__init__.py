@@ -80,3 +80,10 @@ def xlsx_file(rows, headers=COLUMNS, name="roster.xlsx") -> SimpleUploadedFile:
 
 def csv_file(rows, headers=COLUMNS, encoding="utf-8", name="roster.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, csv_bytes(rows, headers, encoding))
+
+
+def write_file(tmp_path, name: str, data: bytes) -> str:
+    """A file on disk (for the ``import_roster`` command), its path as a string."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
